@@ -9,13 +9,21 @@ import { fits, u16At, u32At } from '../bytes/reader';
 import { SHT_GNU_VERDEF, SHT_GNU_VERNEED } from './layout';
 import { DT_VERDEF, DT_VERDEFNUM, DT_VERNEED, DT_VERNEEDNUM, dynValue } from './dynamic';
 import { sectionInfo } from './sections';
-import { locateTable, tableOffset, tableSection, tableStringsOffset, tableStringsSize } from './tables';
+import { locateTable, tableField, tableOffset, tableSection, tableStringsOffset, tableStringsSize } from './tables';
 import { resolveString, resolvedLength, resolvedOffset } from './strtab';
 
 const VERNEED_SIZE: u64 = 16;
 const VERNAUX_SIZE: u64 = 16;
 const VERDEF_SIZE: u64 = 20;
 const VERDAUX_SIZE: u64 = 8;
+
+/**
+ * Where a record that does not fit went wrong: its own start when that is inside the file, else
+ * the field that pointed at it (the table's sh_offset / DT_ entry, a vn_aux or vn_next field).
+ */
+function misplaced(code: Status, at: u64, pointer: u64): void {
+  problem(code, fits(at, 0) ? at : pointer);
+}
 
 let stringsOffset: u64 = NONE;
 let stringsSize: u64 = 0;
@@ -48,16 +56,18 @@ export function parseVersionNeeds(): void {
   stringsSize = tableStringsSize;
   const count = recordCount(DT_VERNEEDNUM);
   let at = tableOffset;
+  let pointer = tableField;
   for (let i: u64 = 0; i < count; i++) {
-    if (!fits(at, VERNEED_SIZE)) { problem(Status.VerneedOutOfBounds, at); return; }
+    if (!fits(at, VERNEED_SIZE)) { misplaced(Status.VerneedOutOfBounds, at, pointer); return; }
     const auxCount = <u64>u16At(at + 2);
     versionString(<u64>u32At(at + 4), at + 4);
     record(RecordTag.Verneed, 3);
     put(at);
     putResolved();
     let aux = at + <u64>u32At(at + 8);
+    let auxPointer = at + 8;
     for (let j: u64 = 0; j < auxCount; j++) {
-      if (!fits(aux, VERNAUX_SIZE)) { problem(Status.VerneedOutOfBounds, aux); break; }
+      if (!fits(aux, VERNAUX_SIZE)) { misplaced(Status.VerneedOutOfBounds, aux, auxPointer); break; }
       versionString(<u64>u32At(aux + 8), aux + 8);
       record(RecordTag.Vernaux, 7);
       put(at);
@@ -69,11 +79,13 @@ export function parseVersionNeeds(): void {
       const next = <u64>u32At(aux + 12);
       if (next == 0) break;
       if (next < VERNAUX_SIZE) { problem(Status.VerneedLoop, aux + 12); break; }
+      auxPointer = aux + 12;
       aux += next;
     }
     const next = <u64>u32At(at + 12);
     if (next == 0) return;
     if (next < VERNEED_SIZE) { problem(Status.VerneedLoop, at + 12); return; }
+    pointer = at + 12;
     at += next;
   }
 }
@@ -88,8 +100,9 @@ export function parseVersionDefinitions(): void {
   stringsSize = tableStringsSize;
   const count = recordCount(DT_VERDEFNUM);
   let at = tableOffset;
+  let pointer = tableField;
   for (let i: u64 = 0; i < count; i++) {
-    if (!fits(at, VERDEF_SIZE)) { problem(Status.VerdefOutOfBounds, at); return; }
+    if (!fits(at, VERDEF_SIZE)) { misplaced(Status.VerdefOutOfBounds, at, pointer); return; }
     const auxCount = <u64>u16At(at + 6);
     record(RecordTag.Verdef, 6);
     put(at);
@@ -99,8 +112,9 @@ export function parseVersionDefinitions(): void {
     put(auxCount);
     put(<u64>u32At(at + 8));
     let aux = at + <u64>u32At(at + 12);
+    let auxPointer = at + 12;
     for (let j: u64 = 0; j < auxCount; j++) {
-      if (!fits(aux, VERDAUX_SIZE)) { problem(Status.VerdefOutOfBounds, aux); break; }
+      if (!fits(aux, VERDAUX_SIZE)) { misplaced(Status.VerdefOutOfBounds, aux, auxPointer); break; }
       versionString(<u64>u32At(aux), aux);
       record(RecordTag.Verdaux, 4);
       put(at);
@@ -109,11 +123,13 @@ export function parseVersionDefinitions(): void {
       const next = <u64>u32At(aux + 4);
       if (next == 0) break;
       if (next < VERDAUX_SIZE) { problem(Status.VerdefLoop, aux + 4); break; }
+      auxPointer = aux + 4;
       aux += next;
     }
     const next = <u64>u32At(at + 16);
     if (next == 0) return;
     if (next < VERDEF_SIZE) { problem(Status.VerdefLoop, at + 16); return; }
+    pointer = at + 16;
     at += next;
   }
 }
