@@ -2,7 +2,7 @@
 # Run every test of Stormglass on a fresh Debian machine (as root):
 #   1. install Debian's chromium if it is missing (never a downloaded browser)
 #   2. npm ci if node_modules is missing or older than package-lock.json
-#   3. npm run build (wasm core, app, CLI)
+#   3. npm run build (wasm core, app, CLI), then npm run check (types)
 #   4. Vitest (unit/integration, tests/**/*.test.ts)   -> test-results/vitest.json
 #   5. Playwright (end-to-end, tests/e2e, in chromium)   -> test-results/playwright.json
 #   6. scripts/sum-results.mjs prints the last line: "N passed, N failed[, N skipped]"
@@ -90,6 +90,12 @@ build_ok=1
 if ! npm run build </dev/null; then
   build_ok=0
   FAILS+=("npm run build failed: end-to-end tests not run")
+fi
+
+# --- 3b. Types: strict TypeScript and svelte-check over src/, tests/, bench/ --------------------
+step "npm run check"
+if ! npm run check </dev/null; then
+  FAILS+=("npm run check (tsc, svelte-check) failed")
 fi
 
 mkdir -p "$RESULTS_DIR"

@@ -65,6 +65,11 @@ for (const [name, value] of Object.entries(Status)) {
   CODE_BY_STATUS.set(value, code as ErrorCode);
 }
 
+/** The codes the wasm core can report (every Status but Ok), in Status order. */
+export function coreErrorCodes(): ErrorCode[] {
+  return [...CODE_BY_STATUS.values()];
+}
+
 export function codeOfStatus(status: number): ErrorCode {
   return CODE_BY_STATUS.get(status) ?? 'internal_error';
 }

@@ -15,11 +15,10 @@ import { NOTE_FROM_SEGMENT } from './layout';
 export const NT_NIXOS_LD_CACHE: u64 = 0x63a86cb6;
 const NIXOS_NAME: StaticArray<u8> = [0x4e, 0x69, 0x78, 0x4f, 0x53, 0]; // "NixOS\0"
 
-/** 6 when the name is exactly "NixOS\0", else how many leading bytes of "NixOS" match. */
-function nixosPrefix(nameOffset: u64, namesz: u64): u64 {
-  const n = namesz < 6 ? namesz : 6;
-  for (let i: u64 = 0; i < n; i++) if (u8At(nameOffset + i) != NIXOS_NAME[<i32>i]) return i;
-  return n;
+function ownerIsNixos(nameOffset: u64, namesz: u64): bool {
+  if (namesz != 6) return false;
+  for (let i = 0; i < 6; i++) if (u8At(nameOffset + <u64>i) != NIXOS_NAME[i]) return false;
+  return true;
 }
 
 /**
@@ -30,12 +29,10 @@ export function decodeLdcacheNote(
   source: u64, sourceIndex: u64, note: u64, nameOffset: u64, namesz: u64, type: u64, desc: u64, descsz: u64,
 ): void {
   if (type != NT_NIXOS_LD_CACHE) return;
-  const prefix = nixosPrefix(nameOffset, namesz);
   let status = Status.Ok;
   let at: u64 = 0;
-  if (namesz != 6 || prefix != 6) {
-    // glibc ignores it; worth saying only when it was plainly meant to be one.
-    if (prefix < 5) return;
+  if (!ownerIsNixos(nameOffset, namesz)) {
+    // glibc matches the name too and ignores this note; the 32-bit type says it was meant as one.
     status = Status.LdcacheBadName;
     at = note;
   } else if (source == NOTE_FROM_SEGMENT && segmentAlign(sourceIndex) > 4) {

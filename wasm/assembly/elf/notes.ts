@@ -26,7 +26,7 @@ export function parseNotes(): void {
     walkNotes(NOTE_FROM_SEGMENT, i, offset, size, segmentAlign(i), segmentAlignField(i));
   }
   for (let i: u64 = 0; i < sectionCount; i++) {
-    if (sectionType(i) != SHT_NOTE || !sectionDataFits(i)) continue;
+    if (sectionType(i) != SHT_NOTE || !sectionDataFits(i, Status.NoteRegionOutOfBounds)) continue;
     walkNotes(NOTE_FROM_SECTION, i, sectionOffset(i), sectionSize(i), sectionAlign(i), sectionAlignField(i));
   }
 }

@@ -61,11 +61,15 @@ export function checkSectionHeaders(h: Header): void {
   haveNames = true;
 }
 
-/** Whether a section's file data lies inside the input; reports it when not. NOBITS always fits. */
-export function sectionDataFits(index: u64): bool {
+/**
+ * Whether a section's file data lies inside the input; reports `code` at its sh_offset field when
+ * not. Tables with a code family of their own (notes, .dynsym, .gnu.version*) pass theirs; string
+ * tables use the generic section_data_out_of_bounds. NOBITS always fits.
+ */
+export function sectionDataFits(index: u64, code: Status = Status.SectionDataOutOfBounds): bool {
   if (sectionType(index) == SHT_NOBITS) return true;
   if (fits(sectionOffset(index), sectionSize(index))) return true;
-  problem(Status.SectionDataOutOfBounds, sectionOffsetField(index));
+  problem(code, sectionOffsetField(index));
   return false;
 }
 

@@ -16,9 +16,14 @@ import { resolveString, resolvedLength, resolvedOffset } from './strtab';
 function countFromHash(): u64 {
   const hash = dynValue(DT_HASH);
   if (hash != NONE) {
+    // nbucket, nchain, then nbucket + nchain words: all of it must be in the file.
     const at = fileOffsetOfAddress(hash, 8);
-    if (at == NONE) { problem(Status.HashTableOutOfBounds, dynEntry(DT_HASH)); return 0; }
-    return <u64>u32At(at + 4); // nchain
+    const nchain = <u64>u32At(at + 4);
+    if (at == NONE || !fits(at, (2 + <u64>u32At(at) + nchain) * 4)) {
+      problem(Status.HashTableOutOfBounds, dynEntry(DT_HASH));
+      return 0;
+    }
+    return nchain;
   }
   const gnu = dynValue(DT_GNU_HASH);
   if (gnu == NONE) return 0;
@@ -52,7 +57,7 @@ function countFromHash(): u64 {
  * st_other, st_shndx, versym (NONE without a version table).
  */
 export function parseSymbols(emit: bool): void {
-  if (!locateTable(SHT_DYNSYM, DT_SYMTAB, Status.DynsymUnmapped)) return;
+  if (!locateTable(SHT_DYNSYM, DT_SYMTAB, Status.DynsymUnmapped, Status.DynsymOutOfBounds)) return;
   const start = tableOffset;
   const field = tableField;
   const stringsOffset = tableStringsOffset;
@@ -60,7 +65,7 @@ export function parseSymbols(emit: bool): void {
   const count = tableSection >= 0 ? sectionSize(<u64>tableSection) / SYM_SIZE() : countFromHash();
   if (count > bytesAfter(start) / SYM_SIZE()) { problem(Status.DynsymOutOfBounds, field); return; }
   let versyms = NONE;
-  if (locateTable(SHT_GNU_VERSYM, DT_VERSYM, Status.VersymOutOfBounds)) {
+  if (locateTable(SHT_GNU_VERSYM, DT_VERSYM, Status.VersymOutOfBounds, Status.VersymOutOfBounds)) {
     if (fits(tableOffset, count * 2)) versyms = tableOffset;
     else problem(Status.VersymOutOfBounds, tableField);
   }

@@ -21,9 +21,9 @@ export let tableStringsSize: u64 = 0;
 
 /**
  * Finds a table by section type, else by dynamic tag. `unmapped` is reported at the DT_ entry when
- * its address is in no PT_LOAD, `outOfBounds` when a section's data leaves the file.
+ * its address is in no PT_LOAD, `outOfBounds` at sh_offset when a section's data leaves the file.
  */
-export function locateTable(sectionTypeWanted: u32, tag: u64, unmapped: Status): bool {
+export function locateTable(sectionTypeWanted: u32, tag: u64, unmapped: Status, outOfBounds: Status): bool {
   tableOffset = NONE;
   tableField = NONE;
   tableSection = -1;
@@ -31,7 +31,7 @@ export function locateTable(sectionTypeWanted: u32, tag: u64, unmapped: Status):
   tableStringsSize = dynStringsSize;
   const index = findSection(sectionTypeWanted);
   if (index >= 0) {
-    if (!sectionDataFits(<u64>index)) return false;
+    if (!sectionDataFits(<u64>index, outOfBounds)) return false;
     tableSection = index;
     tableOffset = sectionOffset(<u64>index);
     tableField = sectionOffsetField(<u64>index);

@@ -1,7 +1,8 @@
 // GNU symbol versioning: version needs (Verneed/Vernaux) and definitions (Verdef/Verdaux), as
-// laid out in the LSB "Symbol Versioning" chapter. Records chain by byte offsets relative to the
-// current record; an offset that is non-zero but smaller than a record means the records overlap
-// or loop back, which is reported rather than followed.
+// laid out in the LSB "Symbol Versioning" chapter. Records chain by 32-bit byte offsets relative
+// to the current record (glibc dl-version.c adds them to a pointer, which wraps on a 32-bit host);
+// a next record that does not start past the current one overlaps it or loops back, and is
+// reported rather than followed.
 import { Status } from '../status';
 import { RecordTag } from '../out/tags';
 import { NONE, problem, put, record } from '../out/records';
@@ -16,6 +17,15 @@ const VERNEED_SIZE: u64 = 16;
 const VERNAUX_SIZE: u64 = 16;
 const VERDEF_SIZE: u64 = 20;
 const VERDAUX_SIZE: u64 = 8;
+
+/**
+ * The record `next` bytes after `at`, in 32-bit arithmetic; NONE when it does not start after the
+ * `size`-byte record at `at` (so a chain can only move forward, and always ends).
+ */
+function following(at: u64, next: u64, size: u64): u64 {
+  const target = (at + next) & 0xffff_ffff;
+  return target < at + size ? NONE : target;
+}
 
 /**
  * Where a record that does not fit went wrong: its own start when that is inside the file, else
@@ -51,7 +61,7 @@ function putResolved(): void {
  * Vernaux record fields: Verneed offset, offset, name offset, length, vna_hash, vna_flags, vna_other.
  */
 export function parseVersionNeeds(): void {
-  if (!locateTable(SHT_GNU_VERNEED, DT_VERNEED, Status.VerneedOutOfBounds)) return;
+  if (!locateTable(SHT_GNU_VERNEED, DT_VERNEED, Status.VerneedOutOfBounds, Status.VerneedOutOfBounds)) return;
   stringsOffset = tableStringsOffset;
   stringsSize = tableStringsSize;
   const count = recordCount(DT_VERNEEDNUM);
@@ -78,15 +88,17 @@ export function parseVersionNeeds(): void {
       put(<u64>u16At(aux + 6));
       const next = <u64>u32At(aux + 12);
       if (next == 0) break;
-      if (next < VERNAUX_SIZE) { problem(Status.VerneedLoop, aux + 12); break; }
+      const target = following(aux, next, VERNAUX_SIZE);
+      if (target == NONE) { problem(Status.VerneedLoop, aux + 12); break; }
       auxPointer = aux + 12;
-      aux += next;
+      aux = target;
     }
     const next = <u64>u32At(at + 12);
     if (next == 0) return;
-    if (next < VERNEED_SIZE) { problem(Status.VerneedLoop, at + 12); return; }
+    const target = following(at, next, VERNEED_SIZE);
+    if (target == NONE) { problem(Status.VerneedLoop, at + 12); return; }
     pointer = at + 12;
-    at += next;
+    at = target;
   }
 }
 
@@ -95,7 +107,7 @@ export function parseVersionNeeds(): void {
  * Verdaux record fields: Verdef offset, offset, name offset, length.
  */
 export function parseVersionDefinitions(): void {
-  if (!locateTable(SHT_GNU_VERDEF, DT_VERDEF, Status.VerdefOutOfBounds)) return;
+  if (!locateTable(SHT_GNU_VERDEF, DT_VERDEF, Status.VerdefOutOfBounds, Status.VerdefOutOfBounds)) return;
   stringsOffset = tableStringsOffset;
   stringsSize = tableStringsSize;
   const count = recordCount(DT_VERDEFNUM);
@@ -122,14 +134,16 @@ export function parseVersionDefinitions(): void {
       putResolved();
       const next = <u64>u32At(aux + 4);
       if (next == 0) break;
-      if (next < VERDAUX_SIZE) { problem(Status.VerdefLoop, aux + 4); break; }
+      const target = following(aux, next, VERDAUX_SIZE);
+      if (target == NONE) { problem(Status.VerdefLoop, aux + 4); break; }
       auxPointer = aux + 4;
-      aux += next;
+      aux = target;
     }
     const next = <u64>u32At(at + 16);
     if (next == 0) return;
-    if (next < VERDEF_SIZE) { problem(Status.VerdefLoop, at + 16); return; }
+    const target = following(at, next, VERDEF_SIZE);
+    if (target == NONE) { problem(Status.VerdefLoop, at + 16); return; }
     pointer = at + 16;
-    at += next;
+    at = target;
   }
 }
