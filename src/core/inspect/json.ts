@@ -1,6 +1,6 @@
 // The stable machine form of `stormglass inspect --json`: snake_case keys, one object per file,
 // readelf's names next to the raw numbers. Changing a key here is a breaking change of the CLI.
-import type { ElfReport, Note, Problem } from '../elf/types.ts';
+import type { ElfReport, Note, NoteDecoded, Problem } from '../elf/types.ts';
 import { dtFlags1Names, dtFlagsNames } from '../elf/names/dynamic.ts';
 
 export interface InspectFailure {
@@ -13,10 +13,32 @@ function flagsJson(value: number | null, names: (v: number) => string[]) {
   return value === null ? null : { value, names: names(value) };
 }
 
+function decodedJson(d: NoteDecoded | null) {
+  if (!d) return null;
+  switch (d.kind) {
+    case 'gnu-build-id': return { kind: d.kind, build_id: d.buildId };
+    case 'gnu-abi-tag': return { kind: d.kind, os: d.os, version: d.version };
+    case 'gnu-gold-version': return { kind: d.kind, text: d.text };
+    case 'gnu-properties':
+      return {
+        kind: d.kind,
+        properties: d.properties.map((p) => ({ type: p.typeName, type_number: p.type, data_size: p.dataSize, value: p.value, text: p.text })),
+      };
+    case 'nixos-ldcache':
+      return {
+        kind: d.kind, valid: d.valid, problem: d.problem,
+        entries: d.entries.map((e) => ({
+          soname: e.soname.text, soname_offset: e.soname.offset,
+          path_list: e.pathList.text, path_list_offset: e.pathList.offset, elements: e.elements,
+        })),
+      };
+  }
+}
+
 function noteJson(n: Note) {
   return {
     source: n.source, source_index: n.sourceIndex, offset: n.offset, owner: n.owner,
-    type: n.typeName, type_number: n.type, size: n.descSize, align: n.align, decoded: n.decoded,
+    type: n.typeName, type_number: n.type, size: n.descSize, align: n.align, decoded: decodedJson(n.decoded),
   };
 }
 
