@@ -1,7 +1,8 @@
 // `stormglass inspect [--json] FILE...`: every file is reported, a bad one by its error code and
 // offset; the exit status is 1 when any file was not a readable ELF.
-import { readFile } from 'node:fs/promises';
 import type { Engine } from '../core/engine/engine.ts';
+import type { ParseResult } from '../core/elf/types.ts';
+import { parseFile } from '../node/file-source.ts';
 import { describeProblem, formatProblem } from '../core/elf/errors.ts';
 import { inspectJson, type InspectFailure } from '../core/inspect/json.ts';
 import { inspectText } from '../core/inspect/text.ts';
@@ -16,9 +17,9 @@ export async function inspectCommand(engine: Engine, files: string[], options: I
   let failed = 0;
   const results: unknown[] = [];
   for (const file of files) {
-    let bytes: Uint8Array;
+    let result: ParseResult;
     try {
-      bytes = await readFile(file);
+      result = parseFile(engine, file, { symbols: options.symbols });
     } catch (error) {
       const problem = { ...describeProblem('file_unreadable', 0), message: `The file could not be read: ${(error as Error).message}` };
       failed++;
@@ -26,7 +27,6 @@ export async function inspectCommand(engine: Engine, files: string[], options: I
       else io.err(`${file}: ${formatProblem(problem)}\n`);
       continue;
     }
-    const result = engine.parse(bytes, { symbols: options.symbols });
     if (!result.ok) {
       failed++;
       if (options.json) results.push({ file, ok: false, error: result.error } satisfies InspectFailure);

@@ -45,21 +45,21 @@ function collectParts(records: RawRecord[], v: RecordView, s: StringSource): Not
   for (const record of records) {
     const f = record.fields;
     switch (record.tag) {
-      case RecordTag.NoteAbiTag: parts.abiTags.set(v.num(f[0]!), record); break;
-      case RecordTag.Ldcache: parts.ldcaches.set(v.num(f[0]!), record); break;
+      case RecordTag.NoteAbiTag: parts.abiTags.set(v.field(f, 0), record); break;
+      case RecordTag.Ldcache: parts.ldcaches.set(v.field(f, 0), record); break;
       case RecordTag.NoteProperty: {
-        const type = v.num(f[2]!);
-        const value = v.isNone(f[5]!) ? null : v.num(f[5]!);
-        addPart(parts.properties, v.num(f[0]!), v.num(f[1]!), {
-          type, typeName: gnuPropertyName(type), dataSize: v.num(f[3]!),
-          value: value === null ? null : v.hex(f[5]!), text: gnuPropertyText(type, value),
+        const type = v.field(f, 2);
+        const value = v.isNone(v.at(f, 5)) ? null : v.field(f, 5);
+        addPart(parts.properties, v.field(f, 0), v.field(f, 1), {
+          type, typeName: gnuPropertyName(type), dataSize: v.field(f, 3),
+          value: value === null ? null : v.hexField(f, 5), text: gnuPropertyText(type, value),
         });
         break;
       }
       case RecordTag.LdcacheEntry: {
-        const soname = s.ref(v, f[1]!, f[2]!)!;
-        const pathList = s.ref(v, f[3]!, f[4]!)!;
-        addPart(parts.entries, v.num(f[0]!), soname.offset, { soname, pathList, elements: splitPathList(pathList.text) });
+        const soname = s.ref(v, v.at(f, 1), v.at(f, 2))!;
+        const pathList = s.ref(v, v.at(f, 3), v.at(f, 4))!;
+        addPart(parts.entries, v.field(f, 0), soname.offset, { soname, pathList, elements: splitPathList(pathList.text) });
         break;
       }
       default: break;
@@ -73,13 +73,13 @@ export function decodeNotes(records: RawRecord[], v: RecordView, s: StringSource
   const notes: Note[] = [];
   for (const { tag, fields: f } of records) {
     if (tag !== RecordTag.Note) continue;
-    const owner = s.text(v.num(f[6]!), v.num(f[7]!));
-    const type = v.num(f[5]!);
+    const owner = s.text(v.field(f, 6), v.field(f, 7));
+    const type = v.field(f, 5);
     const note: Note = {
-      source: v.num(f[0]!) === 0 ? 'segment' : 'section', sourceIndex: v.num(f[1]!),
-      offset: v.num(f[2]!), owner, type, typeName: noteTypeName(owner, type),
-      nameSize: v.num(f[3]!), descSize: v.num(f[4]!), descOffset: v.num(f[8]!),
-      align: v.num(f[9]!), decoded: null,
+      source: v.field(f, 0) === 0 ? 'segment' : 'section', sourceIndex: v.field(f, 1),
+      offset: v.field(f, 2), owner, type, typeName: noteTypeName(owner, type),
+      nameSize: v.field(f, 3), descSize: v.field(f, 4), descOffset: v.field(f, 8),
+      align: v.field(f, 9), decoded: null,
     };
     note.decoded = decodeOne(note, v, s, parts);
     notes.push(note);
@@ -92,7 +92,7 @@ function decodeOne(note: Note, v: RecordView, s: StringSource, parts: NoteParts)
     if (note.type === NT_GNU_BUILD_ID) return { kind: 'gnu-build-id', buildId: hexOf(s.bytes(note.descOffset, note.descSize)) };
     const abi = parts.abiTags.get(note.offset);
     if (abi) {
-      const n = (i: number) => v.num(abi.fields[i]!);
+      const n = (i: number) => v.field(abi.fields, i);
       return { kind: 'gnu-abi-tag', os: abiTagOs(n(1)), version: `${n(2)}.${n(3)}.${n(4)}` };
     }
     const properties = parts.properties.get(note.offset);
@@ -103,10 +103,10 @@ function decodeOne(note: Note, v: RecordView, s: StringSource, parts: NoteParts)
   }
   const ldcache = parts.ldcaches.get(note.offset);
   if (ldcache) {
-    const status = v.num(ldcache.fields[1]!);
+    const status = v.field(ldcache.fields, 1);
     return {
       kind: 'nixos-ldcache', valid: status === 0,
-      problem: status === 0 ? null : describeProblem(codeOfStatus(status), v.num(ldcache.fields[2]!)),
+      problem: status === 0 ? null : describeProblem(codeOfStatus(status), v.field(ldcache.fields, 2)),
       entries: [...(parts.entries.get(note.offset)?.values() ?? [])],
     };
   }

@@ -19,6 +19,16 @@ export class StringSource {
   constructor(private readonly input: Uint8Array) {}
 
   text(offset: number, length: number): string {
+    // Nearly every ELF string is short ASCII: build it directly, skipping TextDecoder's set-up.
+    if (length <= 256) {
+      let ascii = '';
+      for (let i = offset; i < offset + length; i++) {
+        const byte = this.input[i]!;
+        if (byte >= 0x80) return utf8.decode(this.input.subarray(offset, offset + length));
+        ascii += String.fromCharCode(byte);
+      }
+      return ascii;
+    }
     return utf8.decode(this.input.subarray(offset, offset + length));
   }
 
@@ -41,54 +51,60 @@ const DT_RUNPATH = 29;
 const DT_FLAGS = 30;
 const DT_FLAGS_1 = 0x6ffffffb;
 
-function decodeHeader(v: RecordView, f: number[]): ElfHeader {
-  const n = (i: number) => v.num(f[i]!);
-  const type = n(5);
-  const machine = n(6);
+// Field i of a record is v.field(f, i) (records.ts); the field lists are beside each emitter.
+
+function decodeHeader(v: RecordView, f: number): ElfHeader {
+  const type = v.field(f, 5);
+  const machine = v.field(f, 6);
   return {
-    class: n(0) === 1 ? 'ELF32' : 'ELF64',
-    data: n(1) === 1 ? 'little-endian' : 'big-endian',
-    osabi: n(2), abiVersion: n(3), type, typeName: fileTypeName(type), machine,
-    machineName: machineName(machine), version: n(7), entry: v.hex(f[8]!), phoff: n(9),
-    shoff: n(10), flags: n(11), ehsize: n(12), phentsize: n(13), phnum: n(14), shentsize: n(15),
-    shnum: n(16), shstrndx: n(17),
+    class: v.field(f, 0) === 1 ? 'ELF32' : 'ELF64',
+    data: v.field(f, 1) === 1 ? 'little-endian' : 'big-endian',
+    osabi: v.field(f, 2), abiVersion: v.field(f, 3), type, typeName: fileTypeName(type), machine,
+    machineName: machineName(machine), version: v.field(f, 7), entry: v.hexField(f, 8),
+    phoff: v.field(f, 9), shoff: v.field(f, 10), flags: v.field(f, 11), ehsize: v.field(f, 12),
+    phentsize: v.field(f, 13), phnum: v.field(f, 14), shentsize: v.field(f, 15),
+    shnum: v.field(f, 16), shstrndx: v.field(f, 17),
   };
 }
 
-function decodeSegment(v: RecordView, f: number[]): Segment {
-  const n = (i: number) => v.num(f[i]!);
+function decodeSegment(v: RecordView, f: number): Segment {
+  const type = v.field(f, 2);
+  const flags = v.field(f, 3);
   return {
-    index: n(0), headerOffset: n(1), type: n(2), typeName: segmentTypeName(n(2)), flags: n(3),
-    flagsText: segmentFlagsText(n(3)), offset: n(4), vaddr: v.hex(f[5]!), paddr: v.hex(f[6]!),
-    filesz: n(7), memsz: n(8), align: n(9),
+    index: v.field(f, 0), headerOffset: v.field(f, 1), type, typeName: segmentTypeName(type), flags,
+    flagsText: segmentFlagsText(flags), offset: v.field(f, 4), vaddr: v.hexField(f, 5),
+    paddr: v.hexField(f, 6), filesz: v.field(f, 7), memsz: v.field(f, 8), align: v.field(f, 9),
   };
 }
 
-function decodeSection(v: RecordView, f: number[], s: StringSource, machine: number): Section {
-  const n = (i: number) => v.num(f[i]!);
-  const name = s.ref(v, f[2]!, f[3]!);
+function decodeSection(v: RecordView, f: number, s: StringSource, machine: number): Section {
+  const name = s.ref(v, v.at(f, 2), v.at(f, 3));
+  const type = v.field(f, 4);
+  const flags = v.field(f, 5);
   return {
-    index: n(0), headerOffset: n(1), name: name?.text ?? '', nameOffset: name?.offset ?? -1,
-    type: n(4), typeName: sectionTypeName(n(4), machine), flags: n(5),
-    flagsText: sectionFlagsText(n(5), machine), addr: v.hex(f[6]!), offset: n(7), size: n(8),
-    link: n(9), info: n(10), addralign: n(11), entsize: n(12),
+    index: v.field(f, 0), headerOffset: v.field(f, 1), name: name?.text ?? '',
+    nameOffset: name?.offset ?? -1, type, typeName: sectionTypeName(type, machine), flags,
+    flagsText: sectionFlagsText(flags, machine), addr: v.hexField(f, 6), offset: v.field(f, 7),
+    size: v.field(f, 8), link: v.field(f, 9), info: v.field(f, 10), addralign: v.field(f, 11),
+    entsize: v.field(f, 12),
   };
 }
 
-function decodeDynamic(v: RecordView, f: number[], s: StringSource): DynamicEntry {
-  const tag = v.num(f[2]!);
+function decodeDynamic(v: RecordView, f: number, s: StringSource): DynamicEntry {
+  const tag = v.field(f, 2);
   return {
-    index: v.num(f[0]!), offset: v.num(f[1]!), tag, tagName: dynamicTagName(tag),
-    value: v.hex(f[3]!), string: s.ref(v, f[4]!, f[5]!),
+    index: v.field(f, 0), offset: v.field(f, 1), tag, tagName: dynamicTagName(tag),
+    value: v.hexField(f, 3), string: s.ref(v, v.at(f, 4), v.at(f, 5)),
   };
 }
 
-function decodeSymbol(v: RecordView, f: number[], s: StringSource): DynamicSymbol {
-  const info = v.num(f[5]!);
+function decodeSymbol(v: RecordView, f: number, s: StringSource): DynamicSymbol {
+  const info = v.field(f, 5);
   return {
-    index: v.num(f[0]!), name: s.ref(v, f[1]!, f[2]!) ?? { text: '', offset: -1 },
-    value: v.hex(f[3]!), size: v.num(f[4]!), bind: info >> 4, type: info & 0xf,
-    visibility: v.num(f[6]!) & 3, shndx: v.num(f[7]!), versym: v.isNone(f[8]!) ? null : v.num(f[8]!),
+    index: v.field(f, 0), name: s.ref(v, v.at(f, 1), v.at(f, 2)) ?? { text: '', offset: -1 },
+    value: v.hexField(f, 3), size: v.field(f, 4), bind: info >> 4, type: info & 0xf,
+    visibility: v.field(f, 6) & 3, shndx: v.field(f, 7),
+    versym: v.isNone(v.at(f, 8)) ? null : v.field(f, 8),
   };
 }
 
@@ -98,18 +114,18 @@ function decodeVersions(records: RawRecord[], v: RecordView, s: StringSource) {
   const missing = { text: '', offset: -1 };
   for (const { tag, fields: f } of records) {
     if (tag === RecordTag.Verneed) {
-      needs.set(v.num(f[0]!), { offset: v.num(f[0]!), file: s.ref(v, f[1]!, f[2]!) ?? missing, versions: [] });
+      needs.set(v.field(f, 0), { offset: v.field(f, 0), file: s.ref(v, v.at(f, 1), v.at(f, 2)) ?? missing, versions: [] });
     } else if (tag === RecordTag.Vernaux) {
-      needs.get(v.num(f[0]!))?.versions.push({
-        offset: v.num(f[1]!), name: s.ref(v, f[2]!, f[3]!) ?? missing, hash: v.num(f[4]!),
-        flags: v.num(f[5]!), index: v.num(f[6]!),
+      needs.get(v.field(f, 0))?.versions.push({
+        offset: v.field(f, 1), name: s.ref(v, v.at(f, 2), v.at(f, 3)) ?? missing, hash: v.field(f, 4),
+        flags: v.field(f, 5), index: v.field(f, 6),
       });
     } else if (tag === RecordTag.Verdef) {
-      defs.set(v.num(f[0]!), {
-        offset: v.num(f[0]!), flags: v.num(f[2]!), index: v.num(f[3]!), hash: v.num(f[5]!), names: [],
+      defs.set(v.field(f, 0), {
+        offset: v.field(f, 0), flags: v.field(f, 2), index: v.field(f, 3), hash: v.field(f, 5), names: [],
       });
     } else if (tag === RecordTag.Verdaux) {
-      defs.get(v.num(f[0]!))?.names.push(s.ref(v, f[2]!, f[3]!) ?? missing);
+      defs.get(v.field(f, 0))?.names.push(s.ref(v, v.at(f, 2), v.at(f, 3)) ?? missing);
     }
   }
   return { versionNeeds: [...needs.values()], versionDefs: [...defs.values()] };
@@ -130,11 +146,11 @@ export function decodeReport(view: RecordView, input: Uint8Array, withSymbols: b
       case RecordTag.Header: header = decodeHeader(view, fields); break;
       case RecordTag.Segment: segments.push(decodeSegment(view, fields)); break;
       case RecordTag.Section: sections.push(decodeSection(view, fields, strings, header?.machine ?? 0)); break;
-      case RecordTag.Interp: interpreter = strings.ref(view, fields[0]!, fields[1]!); break;
+      case RecordTag.Interp: interpreter = strings.ref(view, view.at(fields, 0), view.at(fields, 1)); break;
       case RecordTag.Dynamic: dynamic.push(decodeDynamic(view, fields, strings)); break;
       case RecordTag.Symbol: symbols.push(decodeSymbol(view, fields, strings)); break;
       case RecordTag.Problem:
-        problems.push(describeProblem(codeOfStatus(view.num(fields[0]!)), view.num(fields[1]!)));
+        problems.push(describeProblem(codeOfStatus(view.field(fields, 0)), view.field(fields, 1)));
         break;
       default: break;
     }

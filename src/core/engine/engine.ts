@@ -11,10 +11,26 @@ import { decodeReport } from './decode.ts';
 
 interface CoreExports {
   memory: WebAssembly.Memory;
-  reserve(length: number): number;
-  parse(length: number, flags: number): number;
+  prepare(length: number): number;
+  markLoaded(firstChunk: number, count: number): void;
+  neededChunk(): number;
+  parse(flags: number): number;
   resultAddress(): number;
   resultLength(): number;
+}
+
+/** wasm/assembly/index.ts NEED_DATA and bytes/presence.ts CHUNK_SHIFT. */
+const NEED_DATA = -1;
+const CHUNK_SIZE = 1 << 16;
+
+/**
+ * Random access to a file too large to read whole for what a parse needs (the CLI's files):
+ * the engine asks for 64 KiB chunks as the parse reaches them, straight into wasm memory.
+ */
+export interface ByteSource {
+  readonly size: number;
+  /** Fills `target` with the source's bytes starting at `offset`. */
+  readInto(offset: number, target: Uint8Array): void;
 }
 
 export interface ParseOptions {
@@ -23,7 +39,10 @@ export interface ParseOptions {
 }
 
 export interface Engine {
+  /** Parses bytes already in memory (copied into wasm memory once, whole). */
   parse(bytes: Uint8Array, options?: ParseOptions): ParseResult;
+  /** Parses a file read on demand: only the chunks the parse touches are read, each once. */
+  parseSource(source: ByteSource, options?: ParseOptions): ParseResult;
 }
 
 /** Largest input the core accepts: lengths cross the boundary as u32, minus the SIMD padding. */
@@ -46,24 +65,50 @@ class CoreEngine implements Engine {
   }
 
   parse(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
+    return this.run(bytes.length, options, (input) => {
+      input.set(bytes);
+      this.core.markLoaded(0, Math.ceil(bytes.length / CHUNK_SIZE));
+    });
+  }
+
+  parseSource(source: ByteSource, options: ParseOptions = {}): ParseResult {
+    return this.run(source.size, options, (input, chunk) => {
+      const start = chunk * CHUNK_SIZE;
+      source.readInto(start, input.subarray(start, Math.min(start + CHUNK_SIZE, source.size)));
+      this.core.markLoaded(chunk, 1);
+    });
+  }
+
+  /**
+   * Prepares room for `size` bytes, lets `load` fill it (all at once, or the chunk a pass needs),
+   * and parses until no pass asks for more. Each pass loads one new chunk, so this ends.
+   */
+  private run(size: number, options: ParseOptions, load: (input: Uint8Array, chunk: number) => void): ParseResult {
     const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
-    if (bytes.length > MAX_INPUT) return tooLarge;
+    if (size > MAX_INPUT) return tooLarge;
     try {
-      const address = this.core.reserve(bytes.length);
+      const address = this.core.prepare(size);
       if (address === 0) return tooLarge;
-      // The one copy of the file's bytes: views are made after reserve(), which may grow memory.
-      new Uint8Array(this.core.memory.buffer, address, bytes.length).set(bytes);
-      const status = this.core.parse(bytes.length, options.symbols ? ParseFlag.Symbols : 0);
+      // Views are made after prepare(), which may grow (and so detach) the memory.
+      const input = () => new Uint8Array(this.core.memory.buffer, address, size);
+      const flags = options.symbols ? ParseFlag.Symbols : 0;
+      load(input(), 0);
+      let status = this.core.parse(flags);
+      for (let passes = 1; status === NEED_DATA; passes++) {
+        // A pass that asks again for a loaded chunk would never end: a core bug, not bad input.
+        if (passes > size / CHUNK_SIZE + 1) return { ok: false, error: describeProblem('internal_error', 0) };
+        load(input(), this.core.neededChunk());
+        status = this.core.parse(flags);
+      }
       const records = new RecordView(
         new DataView(this.core.memory.buffer, this.core.resultAddress(), this.core.resultLength()),
       );
-      const input = new Uint8Array(this.core.memory.buffer, address, bytes.length);
       if (status !== Status.Ok) {
         const fatal = records.records().find((r) => r.tag === RecordTag.Problem);
-        const offset = fatal ? records.num(fatal.fields[1]!) : 0;
+        const offset = fatal ? records.field(fatal.fields, 1) : 0;
         return { ok: false, error: describeProblem(codeOfStatus(status), offset) };
       }
-      return { ok: true, report: decodeReport(records, input, options.symbols === true) };
+      return { ok: true, report: decodeReport(records, input(), options.symbols === true) };
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
       this.core = this.instantiate();

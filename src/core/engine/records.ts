@@ -6,8 +6,9 @@ export { RecordTag };
 
 export interface RawRecord {
   tag: RecordTag;
-  /** Word positions (byte offset of each field) in the stream view. */
-  fields: number[];
+  /** Byte position of the record's first field in the stream; see RecordView.at/field. */
+  fields: number;
+  count: number;
 }
 
 export class RecordView {
@@ -23,12 +24,23 @@ export class RecordView {
     while (at + 8 <= end) {
       const tag = this.view.getUint32(at, true) as RecordTag;
       const count = this.view.getUint32(at + 4, true);
-      const fields: number[] = [];
-      for (let i = 0; i < count; i++) fields.push(at + 8 + i * 8);
-      out.push({ tag, fields });
+      out.push({ tag, fields: at + 8, count });
       at += 8 + count * 8;
     }
     return out;
+  }
+
+  /** Stream position of field `index` of the record whose fields start at `fields`. */
+  at(fields: number, index: number): number {
+    return fields + index * 8;
+  }
+
+  field(fields: number, index: number): number {
+    return this.num(fields + index * 8);
+  }
+
+  hexField(fields: number, index: number): string {
+    return this.hex(fields + index * 8);
   }
 
   isNone(field: number): boolean {

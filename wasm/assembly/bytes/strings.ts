@@ -2,6 +2,7 @@
 // walks bytes one by one, so it runs 16 bytes at a time with v128 (the input region is padded by
 // SIMD_PADDING, so the last vector load never leaves owned memory).
 import { address, fits } from './reader';
+import { presentUntil } from './presence';
 
 /** Index of the first NUL in [ptr, ptr+limit), or -1. */
 export function scanForNul(ptr: usize, limit: usize): isize {
@@ -24,5 +25,8 @@ export function scanForNul(ptr: usize, limit: usize): isize {
  */
 export function stringLength(offset: u64, tableEnd: u64): i64 {
   if (offset >= tableEnd || !fits(offset, tableEnd - offset)) return -1;
-  return <i64>scanForNul(address(offset), <usize>(tableEnd - offset));
+  // Scan only what is loaded; a string running into an absent chunk starves the parse.
+  const loadedEnd = presentUntil(offset, tableEnd);
+  const found = scanForNul(address(offset), <usize>(loadedEnd - offset));
+  return found < 0 && loadedEnd < tableEnd ? -1 : <i64>found;
 }

@@ -6,6 +6,7 @@ import { RecordTag } from '../out/tags';
 import { NONE, problem, put, record } from '../out/records';
 import { fits, wordAt, wordSize } from '../bytes/reader';
 import { DYN_SIZE, PT_DYNAMIC } from './layout';
+import { starved } from '../bytes/presence';
 import { fileOffsetOfAddress, findSegment, phdrAt, segmentFilesz, segmentOffset, segmentOffsetField } from './segments';
 import { resolveString, resolvedLength, resolvedOffset } from './strtab';
 
@@ -89,7 +90,7 @@ export function parseDynamic(): void {
   if (!terminated) problem(Status.DynamicUnterminated, start + size);
 
   locateStrings();
-  for (let i: u64 = 0; i < count; i++) {
+  for (let i: u64 = 0; i < count && !starved(); i++) {
     const entry = start + i * DYN_SIZE();
     const tag = wordAt(entry);
     const value = wordAt(entry + wordSize());

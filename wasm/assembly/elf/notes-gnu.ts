@@ -5,6 +5,7 @@ import { Status } from '../status';
 import { RecordTag } from '../out/tags';
 import { NONE, problem, put, record } from '../out/records';
 import { alignUp, is64, u32At, u64At, u8At } from '../bytes/reader';
+import { starved } from '../bytes/presence';
 
 const NT_GNU_ABI_TAG: u64 = 1;
 const NT_GNU_PROPERTY_TYPE_0: u64 = 5;
@@ -40,7 +41,7 @@ function decodeProperties(note: u64, desc: u64, descsz: u64): void {
   const end = desc + descsz;
   const padTo: u64 = is64 ? 8 : 4;
   let at = desc;
-  while (at < end) {
+  while (at < end && !starved()) {
     if (end - at < 8) { problem(Status.GnuPropertyMalformed, at); return; }
     const prType = <u64>u32At(at);
     const datasz = <u64>u32At(at + 4);

@@ -6,6 +6,7 @@ import { Status } from '../status';
 import { RecordTag } from '../out/tags';
 import { problem, put, record } from '../out/records';
 import { alignUp, fits, u32At, u8At } from '../bytes/reader';
+import { starved } from '../bytes/presence';
 import { NOTE_FROM_SECTION, NOTE_FROM_SEGMENT, PT_NOTE, SHT_NOTE } from './layout';
 import { segmentAlign, segmentAlignField, segmentCount, segmentFilesz, segmentOffset, segmentOffsetField, segmentType } from './segments';
 import {
@@ -46,7 +47,7 @@ function walkNotes(source: u64, sourceIndex: u64, start: u64, size: u64, declare
   if (align != 4 && align != 8) { problem(Status.NoteBadAlignment, alignField); return; }
   const end = start + size;
   let at = start;
-  while (at < end) {
+  while (at < end && !starved()) {
     if (end - at < NOTE_HEADER_SIZE) { problem(Status.NoteHeaderTruncated, at); return; }
     const namesz = <u64>u32At(at);
     const descsz = <u64>u32At(at + 4);

@@ -5,6 +5,7 @@ import { RecordTag } from '../out/tags';
 import { NONE, problem, put, record } from '../out/records';
 import { bytesAfter, fits, u32At, wordAt } from '../bytes/reader';
 import { stringLength } from '../bytes/strings';
+import { starved } from '../bytes/presence';
 import { Header } from './header';
 import {
   E_SHENTSIZE, E_SHOFF, E_SHSTRNDX, PN_XNUM, SHDR_SIZE, SHN_XINDEX, SHT_NOBITS, SH_ADDR,
@@ -84,7 +85,7 @@ export function findSection(type: u32): i64 {
  * offset, size, link, info, addralign, entsize.
  */
 export function emitSections(): void {
-  for (let i: u64 = 0; i < sectionCount; i++) {
+  for (let i: u64 = 0; i < sectionCount && !starved(); i++) {
     const at = shdrAt(i);
     let nameOffset = NONE;
     let nameLength: u64 = 0;

@@ -8,6 +8,7 @@ import { bytesAfter, fits, u16At, u32At, u8At, wordAt, wordSize, is64 } from '..
 import { SHT_DYNSYM, SHT_GNU_VERSYM, SYM_SIZE } from './layout';
 import { DT_GNU_HASH, DT_HASH, DT_SYMTAB, DT_VERSYM, dynEntry, dynValue } from './dynamic';
 import { fileOffsetOfAddress } from './segments';
+import { starved } from '../bytes/presence';
 import { sectionSize } from './sections';
 import { locateTable, tableField, tableOffset, tableSection, tableStringsOffset, tableStringsSize } from './tables';
 import { resolveString, resolvedLength, resolvedOffset } from './strtab';
@@ -35,7 +36,7 @@ function countFromHash(): u64 {
   const buckets = at + 16 + bloomWords * wordSize();
   if (!fits(buckets, nbuckets * 4)) { problem(Status.HashTableOutOfBounds, dynEntry(DT_GNU_HASH)); return 0; }
   let last: u64 = 0;
-  for (let i: u64 = 0; i < nbuckets; i++) {
+  for (let i: u64 = 0; i < nbuckets && !starved(); i++) {
     const b = <u64>u32At(buckets + i * 4);
     if (b > last) last = b;
   }
@@ -70,7 +71,7 @@ export function parseSymbols(emit: bool): void {
     else problem(Status.VersymOutOfBounds, tableField);
   }
   if (!emit) return;
-  for (let i: u64 = 0; i < count; i++) {
+  for (let i: u64 = 0; i < count && !starved(); i++) {
     const at = start + i * SYM_SIZE();
     const name = <u64>u32At(at);
     let nameOffset = NONE;
