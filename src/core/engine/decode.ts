@@ -77,14 +77,14 @@ function decodeSegment(v: RecordView, f: number): Segment {
   };
 }
 
-function decodeSection(v: RecordView, f: number, s: StringSource, machine: number): Section {
+function decodeSection(v: RecordView, f: number, s: StringSource, header: ElfHeader): Section {
   const name = s.ref(v, v.at(f, 2), v.at(f, 3));
   const type = v.field(f, 4);
   const flags = v.field(f, 5);
   return {
     index: v.field(f, 0), headerOffset: v.field(f, 1), name: name?.text ?? '',
-    nameOffset: name?.offset ?? -1, type, typeName: sectionTypeName(type, machine), flags,
-    flagsText: sectionFlagsText(flags, machine), addr: v.hexField(f, 6), offset: v.field(f, 7),
+    nameOffset: name?.offset ?? -1, type, typeName: sectionTypeName(type, header.machine), flags,
+    flagsText: sectionFlagsText(flags, header.machine, header.osabi), addr: v.hexField(f, 6), offset: v.field(f, 7),
     size: v.field(f, 8), link: v.field(f, 9), info: v.field(f, 10), addralign: v.field(f, 11),
     entsize: v.field(f, 12),
   };
@@ -145,7 +145,7 @@ export function decodeReport(view: RecordView, input: Uint8Array, withSymbols: b
     switch (tag) {
       case RecordTag.Header: header = decodeHeader(view, fields); break;
       case RecordTag.Segment: segments.push(decodeSegment(view, fields)); break;
-      case RecordTag.Section: sections.push(decodeSection(view, fields, strings, header?.machine ?? 0)); break;
+      case RecordTag.Section: sections.push(decodeSection(view, fields, strings, header!)); break;
       case RecordTag.Interp: interpreter = strings.ref(view, view.at(fields, 0), view.at(fields, 1)); break;
       case RecordTag.Dynamic: dynamic.push(decodeDynamic(view, fields, strings)); break;
       case RecordTag.Symbol: symbols.push(decodeSymbol(view, fields, strings)); break;

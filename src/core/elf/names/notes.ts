@@ -1,6 +1,7 @@
 // Note type descriptions as readelf -n prints them (binutils/readelf.c get_note_type,
 // get_gnu_elf_note_type, and the owner-specific tables), and GNU property names
-// (print_gnu_property_note). Unknown types read "Unknown note type: (0x0000abcd)" like readelf.
+// (print_gnu_property_note). Unknown types read "Unknown note type: (0x0000abcd)" like readelf,
+// the resolution note (NixOS, 0x63a86cb6) included: its decoded form says what it is.
 const GNU: Record<number, string> = {
   1: 'NT_GNU_ABI_TAG (ABI version tag)',
   2: 'NT_GNU_HWCAP (DSO-supplied software HWCAP info)',
@@ -16,7 +17,6 @@ const BY_OWNER: Record<string, Record<number, string>> = {
   stapsdt: { 3: 'NT_STAPSDT (SystemTap probe descriptors)' },
   FDO: { 0xcafe1a7e: 'FDO_PACKAGING_METADATA' },
   Go: { 4: 'GO BUILDID' },
-  NixOS: { 0x63a86cb6: 'NT_NIXOS_LD_CACHE (resolution cache)' },
 };
 
 export function noteTypeName(owner: string, type: number): string {

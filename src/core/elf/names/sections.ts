@@ -27,14 +27,23 @@ export function sectionTypeName(type: number, machine: number): string {
 /** readelf's key letters, lowest bit first; unknown OS, processor and other bits as o, p, x. */
 const FLAG_LETTERS: [number, string][] = [
   [0x1, 'W'], [0x2, 'A'], [0x4, 'X'], [0x10, 'M'], [0x20, 'S'], [0x40, 'I'], [0x80, 'L'],
-  [0x100, 'O'], [0x200, 'G'], [0x400, 'T'], [0x800, 'C'], [0x200000, 'R'], [0x80000000, 'E'],
+  [0x100, 'O'], [0x200, 'G'], [0x400, 'T'], [0x800, 'C'], [0x80000000, 'E'],
 ];
 
-export function sectionFlagsText(flags: number, machine: number): string {
+const SHF_GNU_RETAIN = 0x200000;
+const ELFOSABI_GNU = 3;
+const ELFOSABI_FREEBSD = 9;
+
+export function sectionFlagsText(flags: number, machine: number, osabi: number): string {
   let text = '';
   let rest = flags;
   for (const [bit, letter] of FLAG_LETTERS) {
     if (rest & bit) { text += letter; rest &= ~bit; }
+  }
+  // readelf names SHF_GNU_RETAIN only for the GNU and FreeBSD OS ABIs; elsewhere it is an 'o'.
+  if (rest & SHF_GNU_RETAIN && (osabi === ELFOSABI_GNU || osabi === ELFOSABI_FREEBSD)) {
+    text += 'R';
+    rest &= ~SHF_GNU_RETAIN;
   }
   // SHF_X86_64_LARGE on x86-64 is the one processor flag readelf names.
   if (machine === 62 && rest & 0x10000000) { text += 'l'; rest &= ~0x10000000; }
