@@ -1,5 +1,7 @@
 // Dynamic tag names and DT_FLAGS / DT_FLAGS_1 bit names as readelf -d prints them
 // (binutils/readelf.c get_dynamic_type, process_dynamic_section).
+import { namedBits } from './bits.ts';
+
 const TAGS: Record<number, string> = {
   0: 'NULL', 1: 'NEEDED', 2: 'PLTRELSZ', 3: 'PLTGOT', 4: 'HASH', 5: 'STRTAB', 6: 'SYMTAB',
   7: 'RELA', 8: 'RELASZ', 9: 'RELAENT', 10: 'STRSZ', 11: 'SYMENT', 12: 'INIT', 13: 'FINI',
@@ -37,23 +39,16 @@ const DF_1 = [
   'SINGLETON', 'STUB', 'PIE', 'KMOD', 'WEAKFILTER', 'NOCOMMON',
 ];
 
-function bitNames(value: number, names: string[]): string[] {
-  const out: string[] = [];
-  for (let bit = 0; bit < 32; bit++) {
-    if (((value >>> bit) & 1) === 0) continue;
-    out.push(names[bit] ?? `0x${(1 << bit >>> 0).toString(16)}`);
-  }
-  return out;
-}
+const hexMask = (mask: string) => `0x${mask}`;
 
 /** DT_FLAGS as names, e.g. ["BIND_NOW"]. */
 export function dtFlagsNames(value: number): string[] {
-  return bitNames(value, DF);
+  return namedBits(value, DF, hexMask);
 }
 
 /** DT_FLAGS_1 as names, e.g. ["NOW", "PIE"]. NODEFLIB is the one the loader model reads. */
 export function dtFlags1Names(value: number): string[] {
-  return bitNames(value, DF_1);
+  return namedBits(value, DF_1, hexMask);
 }
 
 export const DF_1_NODEFLIB = 0x800;

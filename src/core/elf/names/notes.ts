@@ -2,6 +2,7 @@
 // get_gnu_elf_note_type, and the owner-specific tables), and GNU property names
 // (print_gnu_property_note). Unknown types read "Unknown note type: (0x0000abcd)" like readelf,
 // the resolution note (NixOS, 0x63a86cb6) included: its decoded form says what it is.
+import { namedBits } from './bits.ts';
 const GNU: Record<number, string> = {
   1: 'NT_GNU_ABI_TAG (ABI version tag)',
   2: 'NT_GNU_HWCAP (DSO-supplied software HWCAP info)',
@@ -52,11 +53,9 @@ const X86_FEATURE_1 = ['IBT', 'SHSTK', 'LAM_U48', 'LAM_U57'];
 const X86_FEATURE_2 = ['x86', 'x87', 'MMX', 'XMM', 'YMM', 'ZMM', 'FXSR', 'XSAVE', 'XSAVEOPT', 'XSAVEC', 'TMM', 'MASK'];
 const AARCH64_FEATURE_1 = ['BTI', 'PAC', 'GCS'];
 
-function bits(value: number, names: string[]): string {
-  const out: string[] = [];
-  for (let bit = 0; bit < 32; bit++) {
-    if ((value >>> bit) & 1) out.push(names[bit] ?? `<unknown: ${(1 << bit >>> 0).toString(16)}>`);
-  }
+/** readelf's list form: "IBT, SHSTK", "<None>" when no bit is set. */
+function bits(value: number, names: readonly string[]): string {
+  const out = namedBits(value, names, (mask) => `<unknown: ${mask}>`);
   return out.length ? out.join(', ') : '<None>';
 }
 
