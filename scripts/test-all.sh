@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test of Stormglass on a fresh Debian machine (as root):
-#   1. install Debian's chromium if it is missing (never a downloaded browser)
+#   1. install the Debian packages it needs if missing: chromium (never a downloaded browser),
+#      strace, gcc, gcc-multilib, xz-utils, zstd
 #   2. npm ci if node_modules is missing or older than package-lock.json
 #   3. npm run build (wasm core, app, CLI), then npm run check (types)
 #   4. Vitest (unit/integration, tests/**/*.test.ts)   -> test-results/vitest.json
@@ -53,19 +54,27 @@ as_root() {
   fi
 }
 
-# --- 1. Browser -----------------------------------------------------------------------------
-if [ ! -x "$CHROMIUM_PATH" ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    step "Installing Debian's chromium (CHROMIUM_PATH=$CHROMIUM_PATH is missing)"
-    if ! { as_root apt-get update -q </dev/null &&
-           as_root apt-get install -y -q -o DPkg::Lock::Timeout=300 chromium </dev/null; }; then
-      echo "WARNING: apt-get install chromium failed; the end-to-end tests will fail" >&2
-    fi
+# --- 1. Debian packages the tests use -------------------------------------------------------
+# chromium for Playwright; strace and gcc (with gcc-multilib for the ELF32 fixture) to record the
+# real loader; xz-utils and zstd for GNU tar's compressed archives. Only what is missing is
+# installed; a failed install is reported and the tests that need it fail or skip visibly.
+missing=()
+[ -x "$CHROMIUM_PATH" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+dpkg -s gcc-multilib >/dev/null 2>&1 || missing+=(gcc-multilib)
+command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+if [ "${#missing[@]}" -gt 0 ]; then
+  step "Installing Debian packages: ${missing[*]}"
+  if ! { as_root apt-get update -q </dev/null &&
+         as_root apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}" </dev/null; }; then
+    echo "WARNING: apt-get install ${missing[*]} failed; tests that need them will fail or skip" >&2
   fi
-  if [ -x /usr/bin/chromium ] && [ "$CHROMIUM_PATH" != /usr/bin/chromium ]; then
-    echo "NOTE: $CHROMIUM_PATH is missing; using /usr/bin/chromium"
-    CHROMIUM_PATH=/usr/bin/chromium
-  fi
+fi
+if [ ! -x "$CHROMIUM_PATH" ] && [ -x /usr/bin/chromium ]; then
+  echo "NOTE: $CHROMIUM_PATH is missing; using /usr/bin/chromium"
+  CHROMIUM_PATH=/usr/bin/chromium
 fi
 if [ -x "$CHROMIUM_PATH" ]; then
   step "Browser: $("$CHROMIUM_PATH" --version 2>/dev/null || echo "$CHROMIUM_PATH")"

@@ -2,20 +2,34 @@
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../node/engine.ts';
 import { inspectCommand } from './inspect.ts';
+import { traceCommand, TraceUsageError } from './trace.ts';
 import { processIo, type CliIo } from './io.ts';
 
 export const USAGE = `Usage: stormglass <command> [options]
 
 Commands:
-  inspect [--json] [--symbols] FILE...   Read ELF files: header, interpreter, NEEDED, SONAME,
-                                          RPATH/RUNPATH, segments, sections, notes, versions.
+  inspect [--json] [--symbols] FILE...
+      Read ELF files: header, interpreter, NEEDED, SONAME, RPATH/RUNPATH, segments, sections,
+      notes, versions. --json: one array entry per file; --symbols: add the dynamic symbols.
+      Exit status 0 when every file was read, 1 when any was not a readable ELF.
 
-Options:
-  --json       Machine-readable output (one array entry per file).
-  --symbols    Also list the dynamic symbols (inspect --json only adds them to the report).
-  -h, --help   Show this help.
+  trace [--profile NAME|FILE] [--cpu LEVEL] [--note-aware] [--root DIR | --archive FILE]
+        [--cwd DIR] [--env NAME=VALUE]... [--dlopen NAME]... [--secure] [--json | --strace] PROGRAM
+      Predict every call glibc's loader makes to find PROGRAM's libraries, without running it.
+      --profile   auto (default: the program's interpreter, read), host (this machine's loader),
+                  debian-12, debian-13, nixos, or a file (JSON profile or ld.so --list-diagnostics).
+      --cpu       baseline, x86-64-v2, x86-64-v3, x86-64-v4 (default: this machine's level).
+      --note-aware  the loader patched to read .note.nixos.ldcache.
+      --root DIR  the filesystem as seen from DIR; --archive FILE: a tar (.gz/.xz/.zst), NAR or
+                  nix-store --export stream. --cwd: the program's working directory.
+      --env       LD_LIBRARY_PATH, LD_PRELOAD ... for the loader; --dlopen: dlopen(NAME) calls
+                  by the program after start-up, in order; --secure: secure mode (AT_SECURE), the
+                  default for a set-user-ID or set-group-ID program.
+      Output: a load tree with totals; --json the whole trace; --strace the calls in strace's
+      syntax (stat buffers written as _). Exit status 0 when start-up would succeed, 1 when
+      the loader would stop with an error.
 
-Exit status: 0 when every file was read, 1 when any file was not a readable ELF, 2 on bad usage.
+Exit status 2 on bad usage. -h, --help shows this help.
 `;
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -24,6 +38,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'trace') return runTrace(rest, io);
   if (command !== 'inspect') {
     io.err(`stormglass: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -46,4 +61,43 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   }
   const engine = await loadEngine();
   return inspectCommand(engine, parsed.positionals, { json: parsed.values.json ?? false, symbols: parsed.values.symbols ?? false }, io);
+}
+
+async function runTrace(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        profile: { type: 'string', default: 'auto' }, cpu: { type: 'string' }, 'note-aware': { type: 'boolean', default: false },
+        root: { type: 'string' }, archive: { type: 'string' }, cwd: { type: 'string' },
+        env: { type: 'string', multiple: true, default: [] }, dlopen: { type: 'string', multiple: true, default: [] },
+        secure: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+        strace: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`stormglass trace: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) { io.out(USAGE); return 0; }
+  const problem = parsed.positionals.length !== 1 ? 'give exactly one PROGRAM'
+    : v.root && v.archive ? '--root and --archive exclude each other'
+    : v.json && v.strace ? '--json and --strace exclude each other' : null;
+  if (problem) {
+    io.err(`stormglass trace: ${problem}\n`);
+    return 2;
+  }
+  try {
+    return await traceCommand(parsed.positionals[0]!, {
+      profile: v.profile!, cpu: v.cpu ?? null, noteAware: v['note-aware']!, root: v.root ?? null, archive: v.archive ?? null,
+      cwd: v.cwd ?? null, env: v.env!, dlopen: v.dlopen!, secure: v.secure!, output: v.json ? 'json' : v.strace ? 'strace' : 'text',
+    }, io);
+  } catch (error) {
+    if (!(error instanceof TraceUsageError) && !(error instanceof Error && 'code' in error)) throw error;
+    io.err(`stormglass trace: ${(error as Error).message}\n`);
+    return 2;
+  }
 }

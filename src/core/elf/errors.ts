@@ -48,6 +48,21 @@ export const ERROR_MESSAGES = {
   input_too_large: 'The file is too large for the WebAssembly core to hold in memory.',
   file_unreadable: 'The file could not be read.',
   internal_error: 'The ELF core stopped unexpectedly; this is a Stormglass bug. The core was restarted.',
+  archive_unknown_format: 'Not an archive Stormglass reads: expected tar (plain, gzip, xz or zstd), a NAR, or a nix-store --export stream.',
+  archive_truncated: 'The archive ends in the middle of a member, or before its end-of-archive marker.',
+  archive_bad_checksum: 'A tar header checksum does not match the header: the archive is damaged, or this is not a tar header.',
+  archive_bad_header: 'A tar header field is malformed: a number field holds something other than octal digits or a base-256 number.',
+  archive_bad_pax: 'A pax extended header record is malformed (it must be "<length> <keyword>=<value>" and a newline).',
+  archive_path_escape: 'A member name has a ".." component, which would place it outside the archive; the archive is refused.',
+  archive_path_conflict: 'A member lies below an earlier member that is not a directory, or would replace a directory with a non-directory.',
+  archive_entry_too_large: 'A member declares a size that no file can have here (negative, or more than 2^53 bytes).',
+  archive_link_target_missing: 'A hard link names a member that is not an earlier file of the archive.',
+  archive_unsupported_entry: 'The archive uses a tar feature Stormglass does not read (GNU sparse files or multi-volume members).',
+  archive_bad_nar: 'The Nix archive (NAR) is malformed: an unexpected tag, a bad entry name, unsorted or duplicate entries, or non-zero padding.',
+  archive_bad_export: 'The nix-store --export stream is malformed: bad framing, export magic, store path or signature flag.',
+  archive_bad_compression: 'The compressed data is corrupt or ends early; the offset is how many bytes were decompressed before that.',
+  archive_too_large: 'The decompressed archive is larger than 4 GiB, more than Stormglass holds in memory.',
+  archive_unsupported_compression: 'The xz stream uses an integrity check other than CRC32 or CRC64 (SHA-256), which the decoder cannot verify.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

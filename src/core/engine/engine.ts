@@ -36,6 +36,11 @@ export interface ByteSource {
 export interface ParseOptions {
   /** Also decode the dynamic symbol table (large for big libraries). */
   symbols?: boolean;
+  /**
+   * Only what ld.so reads (header, program headers, interpreter, dynamic section, PT_NOTE notes):
+   * sections, symbols and versions stay empty, and a demand-loaded file's tail is not read.
+   */
+  loaderView?: boolean;
 }
 
 export interface Engine {
@@ -91,7 +96,7 @@ class CoreEngine implements Engine {
       if (address === 0) return tooLarge;
       // Views are made after prepare(), which may grow (and so detach) the memory.
       const input = () => new Uint8Array(this.core.memory.buffer, address, size);
-      const flags = options.symbols ? ParseFlag.Symbols : 0;
+      const flags = (options.symbols ? ParseFlag.Symbols : 0) | (options.loaderView ? ParseFlag.LoaderView : 0);
       load(input(), 0);
       let status = this.core.parse(flags);
       for (let passes = 1; status === NEED_DATA; passes++) {

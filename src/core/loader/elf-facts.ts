@@ -78,7 +78,7 @@ export class ElfFacts {
 
   /** The checks in open_verify's order: magic, class (not fatal), byte order, machine (not fatal), type. */
   private judge(id: FileId): Verdict {
-    const result = this.engine.parseSource(this.vfs.source(id));
+    const result = this.engine.parseSource(this.vfs.source(id), { loaderView: true });
     if (!result.ok) {
       return result.error.code === 'elf_bad_class'
         ? { kind: 'wrong-class', elfClass: null }
@@ -95,7 +95,7 @@ export class ElfFacts {
 
   /** Facts of a file known to be a loadable ELF (the program itself, the interpreter). */
   factsOfFile(id: FileId): ObjectFacts | null {
-    const result = this.engine.parseSource(this.vfs.source(id));
+    const result = this.engine.parseSource(this.vfs.source(id), { loaderView: true });
     return result.ok ? factsOf(result.report) : null;
   }
 }

@@ -26,6 +26,11 @@ export interface SimulationInput {
   dlopen: string[];
   /** AT_SECURE: a set-user-ID or set-group-ID program. */
   secure: boolean;
+  /**
+   * What is known of the VFS's ELF files, reused across traces of the same closure (a settings
+   * change re-traces without re-parsing); made fresh when absent. Must be for this vfs and arch.
+   */
+  facts?: ElfFacts;
 }
 
 /** A program that cannot be simulated at all (missing, not an ELF of this machine). */
@@ -116,7 +121,7 @@ export function simulate(input: SimulationInput): Trace {
   const { profile, vfs } = input;
   const caps = capsList(profile);
   const state = new LoaderState(
-    { profile, vfs, facts: new ElfFacts(input.engine, vfs, profile.arch), caps, cwd: input.cwd, secure: input.secure },
+    { profile, vfs, facts: input.facts ?? new ElfFacts(input.engine, vfs, profile.arch), caps, cwd: input.cwd, secure: input.secure },
     new CacheState(vfs, profile),
   );
   startObjects(state, input);

@@ -22,28 +22,25 @@ export class Syscalls {
 
   constructor(private readonly vfs: Vfs, private readonly cwd: string, private readonly glibcMinor: number) {}
 
-  private record(probe: Omit<Probe, 'lookup'>): void {
-    if (probe.errno) this.errno = probe.errno;
-    this.probes.push({ ...probe, lookup: this.lookup });
+  private record(call: Probe['call'], path: string | null, fd: number | null, found: Lookup | null, okResult: number, purpose: ProbePurpose, where: SearchContext): void {
+    const errno = found && !found.ok ? found.errno : null;
+    if (errno) this.errno = errno;
+    this.probes.push({
+      call, path, fd, result: errno ? -1 : okResult, errno, purpose, dir: where.dir, caps: where.caps, lookup: this.lookup,
+    });
   }
 
   /** openat(AT_FDCWD, path, O_RDONLY|O_CLOEXEC): the node when it opens. */
   openat(path: string, purpose: ProbePurpose, where: SearchContext = NO_SEARCH): Lookup {
     const found = this.vfs.stat(path, this.cwd);
-    this.record({
-      call: 'openat', path, fd: null, result: found.ok ? LOADER_FD : -1, errno: found.ok ? null : found.errno,
-      purpose, dir: where.dir, caps: where.caps,
-    });
+    this.record('openat', path, null, found, LOADER_FD, purpose, where);
     return found;
   }
 
   /** newfstatat(AT_FDCWD, path, …, 0): stat(2), following symlinks. */
   stat(path: string, purpose: ProbePurpose, where: SearchContext = NO_SEARCH): Lookup {
     const found = this.vfs.stat(path, this.cwd);
-    this.record({
-      call: 'newfstatat', path, fd: null, result: found.ok ? 0 : -1, errno: found.ok ? null : found.errno,
-      purpose, dir: where.dir, caps: where.caps,
-    });
+    this.record('newfstatat', path, null, found, 0, purpose, where);
     return found;
   }
 
@@ -52,17 +49,13 @@ export class Syscalls {
    * fstat(3, …) from 2.39 (glibc commit 551101e824).
    */
   fstat(purpose: ProbePurpose): void {
-    const call = this.glibcMinor >= 39 ? 'fstat' : 'newfstatat';
-    this.record({ call, path: null, fd: LOADER_FD, result: 0, errno: null, purpose, dir: null, caps: null });
+    this.record(this.glibcMinor >= 39 ? 'fstat' : 'newfstatat', null, LOADER_FD, null, 0, purpose, NO_SEARCH);
   }
 
   /** access(path, mode): only existence is modelled (the loader runs as a user who may read). */
   access(path: string, purpose: ProbePurpose): boolean {
     const found = this.vfs.stat(path, this.cwd);
-    this.record({
-      call: 'access', path, fd: null, result: found.ok ? 0 : -1, errno: found.ok ? null : found.errno,
-      purpose, dir: null, caps: null,
-    });
+    this.record('access', path, null, found, 0, purpose, NO_SEARCH);
     return found.ok;
   }
 }

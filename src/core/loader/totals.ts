@@ -21,15 +21,17 @@ export function totalsOf(probes: Probe[], lookups: LookupRecord[]): Totals {
   const byDir = new Map<string, Counts>();
   for (const probe of probes) {
     add(program, probe);
-    if (probe.lookup !== null) {
-      const requester = lookups[probe.lookup]!.requester;
-      if (!byObject.has(requester)) byObject.set(requester, emptyCounts());
-      add(byObject.get(requester)!, probe);
-    }
-    if (probe.dir !== null) {
-      if (!byDir.has(probe.dir)) byDir.set(probe.dir, emptyCounts());
-      add(byDir.get(probe.dir)!, probe);
-    }
+    if (probe.dir === null) continue;
+    let counts = byDir.get(probe.dir);
+    if (!counts) byDir.set(probe.dir, (counts = emptyCounts()));
+    add(counts, probe);
+  }
+  // Each lookup owns a contiguous run of probes: credit them to the object that asked.
+  for (const lookup of lookups) {
+    if (lookup.probeCount === 0) continue;
+    let counts = byObject.get(lookup.requester);
+    if (!counts) byObject.set(lookup.requester, (counts = emptyCounts()));
+    for (let i = lookup.firstProbe; i < lookup.firstProbe + lookup.probeCount; i++) add(counts, probes[i]!);
   }
   const costliest = (a: Counts, b: Counts) => b.syscalls - a.syscalls;
   return {

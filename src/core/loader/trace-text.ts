@@ -9,7 +9,7 @@ export function ruleText(rule: Rule | null, trace: Trace): string {
     return o.kind === 'program' ? 'the program' : o.name;
   };
   switch (rule.kind) {
-    case 'already-loaded': return `already loaded (by ${rule.by})`;
+    case 'already-loaded': return `already loaded, by ${rule.by}`;
     case 'rpath': return `RPATH of ${name(rule.of)} (depth ${rule.depth})`;
     case 'ld-library-path': return 'LD_LIBRARY_PATH';
     case 'resolution-note': return `resolution note of ${name(rule.of)}`;
