@@ -10,7 +10,7 @@ import { reserveInput } from './bytes/input';
 import { beginPass, markChunks, missingChunk, resetChunks, starved } from './bytes/presence';
 import { beginInput } from './bytes/reader';
 import { checkIdentity, emitHeader, fatalOffset, readHeader } from './elf/header';
-import { applyExtendedNumbering, checkSectionHeaders, emitSections } from './elf/sections';
+import { applyExtendedNumbering, checkSectionHeaders, emitSections, skipSectionHeaders } from './elf/sections';
 import { checkProgramHeaders, emitSegments } from './elf/segments';
 import { parseInterpreter } from './elf/interp';
 import { parseDynamic } from './elf/dynamic';
@@ -51,19 +51,23 @@ export function parse(flags: u32): i32 {
     problem(identity, fatalOffset);
     return identity;
   }
+  const loaderView = (flags & ParseFlag.LoaderView) != 0;
   const header = readHeader();
   applyExtendedNumbering(header);
   emitHeader(header);
   checkProgramHeaders(header);
-  checkSectionHeaders(header);
+  if (loaderView) skipSectionHeaders();
+  else checkSectionHeaders(header);
   emitSegments();
   emitSections();
   parseInterpreter();
   parseDynamic();
   parseNotes();
-  parseSymbols((flags & ParseFlag.Symbols) != 0);
-  parseVersionNeeds();
-  parseVersionDefinitions();
+  if (!loaderView) {
+    parseSymbols((flags & ParseFlag.Symbols) != 0);
+    parseVersionNeeds();
+    parseVersionDefinitions();
+  }
   return starved() ? NEED_DATA : Status.Ok;
 }
 

@@ -35,11 +35,20 @@ export function sectionAlignField(index: u64): u64 { return shdrAt(index) + SH_A
  * section header 0's sh_size, sh_link and sh_info (gABI; binutils get_section_headers).
  */
 export function applyExtendedNumbering(h: Header): void {
-  if (h.shoff == 0 || <u64>h.shentsize != SHDR_SIZE() || !fits(h.shoff, SHDR_SIZE())) return;
+  // Read section header 0 only when a field defers to it: it usually sits at the end of the file,
+  // which a demand-loading host would otherwise have to fetch for nothing.
+  const deferred = h.shnum == 0 || h.shstrndx == <u64>SHN_XINDEX || h.phnum == <u64>PN_XNUM;
+  if (!deferred || h.shoff == 0 || <u64>h.shentsize != SHDR_SIZE() || !fits(h.shoff, SHDR_SIZE())) return;
   tableOffset = h.shoff;
   if (h.shnum == 0) h.shnum = sectionSize(0);
   if (h.shstrndx == <u64>SHN_XINDEX) h.shstrndx = sectionLink(0);
   if (h.phnum == <u64>PN_XNUM) h.phnum = sectionInfo(0);
+}
+
+/** Parses as if the file had no section headers (the loader view never reads them). */
+export function skipSectionHeaders(): void {
+  sectionCount = 0;
+  haveNames = false;
 }
 
 export function checkSectionHeaders(h: Header): void {

@@ -25,4 +25,9 @@ export enum RecordTag {
 /** Bit flags of parse(): what to read beyond the always-read structures. */
 export enum ParseFlag {
   Symbols = 1,
+  /**
+   * Only what ld.so reads: the header, program headers, PT_INTERP, the dynamic section and the
+   * notes of PT_NOTE segments; no section headers, symbols or versions (the loader model).
+   */
+  LoaderView = 2,
 }
