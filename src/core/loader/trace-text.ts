@@ -27,7 +27,12 @@ function countsText(c: Counts): string {
 function lookupLine(l: LookupRecord, trace: Trace, depth: number): string {
   const pad = '  '.repeat(depth);
   const cost = l.probeCount ? ` [${l.probeCount} calls]` : '';
-  if (l.object === null) return `${pad}${l.name}: NOT FOUND — ${l.error}${cost}`;
+  if (l.object === null) {
+    // The paths open_verify tried, as ld.so's "error while loading" leaves the user guessing.
+    const shown = l.considered.length > 6 ? [...l.considered.slice(0, 3), '…', ...l.considered.slice(-2)] : l.considered;
+    const tried = l.considered.length ? `\n${pad}    tried ${l.considered.length}: ${shown.join(' ')}` : '';
+    return `${pad}${l.name}: NOT FOUND — ${l.error}${cost}${tried}`;
+  }
   const object = trace.objects[l.object]!;
   const where = object.kind === 'library' ? ` => ${object.name}` : '';
   return `${pad}${l.name}${where}  (${ruleText(l.rule, trace)})${cost}`;
