@@ -1,18 +1,8 @@
 // Deterministic mutations of ELF files for the robustness test: byte flips, truncations and
 // overwrites of the header fields that steer the parse (offsets, counts, sizes, alignments).
-export type Random = () => number;
+import { seededRandom, type Random } from '../support/random.ts';
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 

@@ -11,22 +11,10 @@ import { profileFromText } from '../../src/core/loader/choose-profile.ts';
 import { simulate } from '../../src/core/loader/simulate.ts';
 import { straceLine } from '../../src/core/loader/strace-format.ts';
 import type { Trace } from '../../src/core/loader/trace-types.ts';
+import type { CaseJson } from '../fixtures/loader/record.ts';
 
-export interface RecordedCase {
-  name: string;
-  description: string;
-  root: string;
-  program: string;
-  cwd: string;
-  env: Record<string, string>;
-  dlopen: string[];
-  secure: boolean;
-  modes: Record<string, string>;
-  emptyDirs: string[];
-  exit: number;
-  failedOpens: number;
-  failedStats: number;
-}
+/** case.json, as tests/fixtures/loader/record.ts writes it. */
+export type RecordedCase = CaseJson;
 
 /** The program's own marker calls (tests/fixtures/loader/src/prog.c) are not the loader's. */
 const MARKER = /^access\("\/stormglass\//;

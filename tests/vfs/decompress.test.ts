@@ -9,17 +9,10 @@ import { Xxh64 } from '../../src/core/vfs/xxh64.ts';
 import { loadArchive } from '../../src/core/vfs/load-archive.ts';
 import { randomBytes, sha256 } from './helpers.ts';
 import { archive, entry } from './tar-writer.ts';
+import { concat as concatBytes } from '../fixtures/builder/writer.ts';
 
 const run = (cmd: string, args: string[], input: Uint8Array) => new Uint8Array(execFileSync(cmd, args, { input, maxBuffer: 1 << 30 }));
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 // Compressible but not trivial: a random 8 KiB block repeated with changes.
 function sample(n: number, seed: number): Uint8Array {
