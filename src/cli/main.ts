@@ -14,7 +14,7 @@ Commands:
       Exit status 0 when every file was read, 1 when any was not a readable ELF.
 
   trace [--profile NAME|FILE] [--cpu LEVEL] [--note-aware] [--root DIR | --archive FILE]
-        [--cwd DIR] [--env NAME=VALUE]... [--dlopen NAME]... [--secure] [--json | --strace] PROGRAM
+        [--cwd DIR] [--env NAME=VALUE]... [--dlopen NAME[@CALLER]]... [--secure] [--json | --strace] PROGRAM
       Predict every call glibc's loader makes to find PROGRAM's libraries, without running it.
       --profile   auto (default: the program's interpreter, read), host (this machine's loader),
                   debian-12, debian-13, nixos, or a file (JSON profile or ld.so --list-diagnostics).
@@ -22,8 +22,9 @@ Commands:
       --note-aware  the loader patched to read .note.nixos.ldcache.
       --root DIR  the filesystem as seen from DIR; --archive FILE: a tar (.gz/.xz/.zst), NAR or
                   nix-store --export stream. --cwd: the program's working directory.
-      --env       LD_LIBRARY_PATH, LD_PRELOAD ... for the loader; --dlopen: dlopen(NAME) calls
-                  by the program after start-up, in order; --secure: secure mode (AT_SECURE), the
+      --env       LD_LIBRARY_PATH, LD_PRELOAD ... for the loader; --dlopen NAME[@CALLER]:
+                  dlopen(NAME) after start-up, in order, by the program or by CALLER (a loaded
+                  object's name or path, e.g. libnss_files.so.2@libc.so.6); --secure: secure mode (AT_SECURE), the
                   default for a set-user-ID or set-group-ID program.
       Output: a load tree with totals; --json the whole trace; --strace the calls in strace's
       syntax (stat buffers written as _). Exit status 0 when start-up would succeed, 1 when

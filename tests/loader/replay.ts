@@ -28,7 +28,12 @@ export function readCase(caseDir: string): RecordedCase {
 }
 
 export async function replay(caseDir: string, hostDir: string): Promise<{ trace: Trace; lines: string[] }> {
-  const recorded = readCase(caseDir);
+  return replayWith(caseDir, hostDir, {});
+}
+
+/** A recorded case's tree and profile with some of its settings changed (e.g. other dlopen calls). */
+export async function replayWith(caseDir: string, hostDir: string, change: Partial<RecordedCase>): Promise<{ trace: Trace; lines: string[] }> {
+  const recorded = { ...readCase(caseDir), ...change };
   const cache = new MemoryTree();
   cache.addFile('/ld.so.cache', new Uint8Array(readFileSync(join(hostDir, 'ld.so.cache'))));
   const mounts: Mount[] = [

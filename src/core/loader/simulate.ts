@@ -22,7 +22,11 @@ export interface SimulationInput {
   profile: LoaderProfile;
   cwd: string;
   env: Record<string, string>;
-  /** Names the program dlopen()s after start-up, in order. */
+  /**
+   * dlopen() calls after start-up, in order: a name, called from the program, or "NAME@CALLER"
+   * with CALLER a loaded object's name, SONAME or path (e.g. "libnss_files.so.2@libc.so.6": libc's
+   * own dlopens search libc's lists, never the program's RUNPATH, §2.9).
+   */
   dlopen: string[];
   /** AT_SECURE: a set-user-ID or set-group-ID program. */
   secure: boolean;
@@ -101,17 +105,27 @@ function preload(state: LoaderState, input: SimulationInput): ObjectState[] {
   return preloads;
 }
 
-/** dlopen(name) from the program after start-up; a failure unloads what it loaded. */
-function dlopen(state: LoaderState, name: string): Trace['dlopens'][number] {
+/** The loaded object a dlopen call comes from: by l_name, a name it answers to, or its path. */
+function callerOf(state: LoaderState, caller: string): ObjectState | null {
+  return state.objects.find((o) => !o.removed && (o.record.name === caller || o.record.names.includes(caller)
+    || o.record.soname === caller || o.record.realPath === caller)) ?? null;
+}
+
+/** dlopen(name) after start-up, from the program or another object; a failure unloads what it loaded. */
+function dlopen(state: LoaderState, call: string): Trace['dlopens'][number] {
+  const at = call.lastIndexOf('@');
+  const name = at > 0 ? call.slice(0, at) : call;
+  const caller = at > 0 ? callerOf(state, call.slice(at + 1)) : state.main;
+  if (!caller) return { name: call, object: null, error: `${call.slice(at + 1)}: no such object is loaded to call dlopen` };
   const before = state.objects.length;
   try {
-    const { object } = lookup(state, state.main, name, 'dlopen', 'dlopen');
+    const { object } = lookup(state, caller, name, 'dlopen', 'dlopen');
     if (object.record.index >= before) mapDependencies(state, [object], 'dlopen');
-    return { name, object: object.record.index, error: null };
+    return { name: call, object: object.record.index, error: null };
   } catch (error) {
     if (!(error instanceof LoadFailure)) throw error;
     for (const object of state.objects.slice(before)) object.removed = true;
-    return { name, object: null, error: error.message };
+    return { name: call, object: null, error: error.message };
   } finally {
     state.cache.unload();
   }
