@@ -24,7 +24,7 @@ export const BLOCK = 512;
 
 export type TreeResult = { ok: true; tree: MemoryTree; entries: number } | { ok: false; error: Problem };
 
-class TarError extends Error {
+export class TarError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly offset: number,
@@ -149,13 +149,33 @@ export function readTar(bytes: Uint8Array): TreeResult {
   }
 }
 
-function readTarOrThrow(bytes: Uint8Array): TreeResult {
-  const tree = new MemoryTree();
+/** One member of a tar archive, with the byte ranges a rewriter needs. */
+export interface TarMember {
+  /** Offset of the first block of this member: its GNU/pax extension headers, if any. */
+  start: number;
+  /** Offset of the member's own header block. */
+  header: number;
+  /** Offset just past the member's data and padding (the next member's start). */
+  end: number;
+  type: string;
+  name: string;
+  link: string;
+  mode: number;
+  data: Uint8Array;
+  /** True when a pax record gave the size (a rewriter must then rewrite that record too). */
+  paxSize: boolean;
+}
+
+/**
+ * The members of a tar archive in order, with extension headers folded into the member they
+ * describe. Throws TarError at the first fault; returns the offset of the end-of-archive block.
+ */
+export function* tarMembers(bytes: Uint8Array): Generator<TarMember, number> {
   const global = new Map<string, string>();
   let local: Map<string, string> | null = null;
   let longName: string | null = null;
   let longLink: string | null = null;
-  let entries = 0;
+  let start = 0;
   let off = 0;
   for (;;) {
     if (off + BLOCK > bytes.length) throw new TarError('archive_truncated', off, 'archive ends before its end-of-archive block');
@@ -165,7 +185,8 @@ function readTarOrThrow(bytes: Uint8Array): TreeResult {
     const type = h[156] === 0 ? '0' : String.fromCharCode(h[156]!);
     const headerOnly = type >= '1' && type <= '6';
     const paxSizeValue = local?.get('size') ?? global.get('size');
-    const size = paxSizeValue !== undefined && paxSizeValue !== '' ? paxSize(paxSizeValue, off) : readNumber(h, 124, 12, off, 'size');
+    const fromPax = paxSizeValue !== undefined && paxSizeValue !== '';
+    const size = fromPax ? paxSize(paxSizeValue, off) : readNumber(h, 124, 12, off, 'size');
     const dataStart = off + BLOCK;
     const dataSize = headerOnly ? 0 : size;
     if (dataSize > bytes.length - dataStart) throw new TarError('archive_truncated', off, 'member data runs past the end');
@@ -217,16 +238,26 @@ function readTarOrThrow(bytes: Uint8Array): TreeResult {
     longLink = null;
 
     const mode = readNumber(h, 100, 8, at, 'mode') & 0o7777;
-    entries++;
-    try {
-      addMember(tree, type, name, link, mode, data);
-    } catch (error) {
-      if (error instanceof TreeError) throw new TarError(TREE_CODES[error.reason], at, error.message);
-      throw error;
-    }
+    yield { start, header: at, end: next, type, name, link, mode, data, paxSize: fromPax };
+    start = next;
   }
   if (local !== null || longName !== null || longLink !== null) {
     throw new TarError('archive_truncated', off, 'an extended header is not followed by its member');
+  }
+  return off;
+}
+
+function readTarOrThrow(bytes: Uint8Array): TreeResult {
+  const tree = new MemoryTree();
+  let entries = 0;
+  for (const member of tarMembers(bytes)) {
+    entries++;
+    try {
+      addMember(tree, member.type, member.name, member.link, member.mode, member.data);
+    } catch (error) {
+      if (error instanceof TreeError) throw new TarError(TREE_CODES[error.reason], member.header, error.message);
+      throw error;
+    }
   }
   return { ok: true, tree, entries };
 }
