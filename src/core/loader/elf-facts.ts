@@ -44,7 +44,10 @@ const ET_EXEC = 2;
 const ET_DYN = 3;
 
 function factsOf(report: ElfReport): ObjectFacts {
-  const note = report.notes.find((n) => n.source === 'segment' && n.decoded?.kind === 'nixos-ldcache');
+  // glibc's walk matches owner "NixOS\0" and the type; a note of that type under another name is
+  // passed over, and the first matching one decides, valid or not (resolution-note.md §4.2).
+  const note = report.notes.find((n) => n.source === 'segment' && n.decoded?.kind === 'nixos-ldcache'
+    && n.decoded.problem?.code !== 'ldcache_bad_name');
   const decoded = note?.decoded?.kind === 'nixos-ldcache' ? note.decoded : null;
   return {
     needed: report.needed.map((n) => n.text),

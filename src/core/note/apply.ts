@@ -1,0 +1,75 @@
+// Noting one file, and every ELF of a closure archive: build the descriptor as patchelf does
+// (build.ts), follow patchelf's rules for a note already present (stale.ts, resolution-note.md
+// §2.4), and hand the note bytes to the ELF writer, whose output is checked before it is offered.
+import type { Engine } from '../engine/engine.ts';
+import type { Problem } from '../elf/types.ts';
+import type { Vfs } from '../vfs/types.ts';
+import { buildResolutionNote } from './build.ts';
+import { encodeResolutionNote } from './encode.ts';
+import { checkStale } from './stale.ts';
+
+export type PatchelfVersion = '0.19.0' | '0.19.1';
+
+/** The writer: `bytes` with `note` embedded (replacing a present one when asked), checked. */
+export type EmbedNote = (bytes: Uint8Array, note: Uint8Array, replace: boolean) => { ok: true; bytes: Uint8Array } | { ok: false; error: Problem };
+
+export type NoteOutcome =
+  /** A new file carrying the note. */
+  | { kind: 'written'; bytes: Uint8Array; entries: number }
+  /** Nothing to record, or the note present is already the one patchelf would write: unchanged. */
+  | { kind: 'unchanged'; reason: string }
+  /** Not an ELF, a different note present without --replace, or the writer's error. */
+  | { kind: 'refused'; error: Problem | null; reason: string };
+
+export interface NoteOptions {
+  patchelf: PatchelfVersion;
+  replace: boolean;
+}
+
+export function noteFile(engine: Engine, bytes: Uint8Array, vfs: Vfs, embed: EmbedNote, options: NoteOptions): NoteOutcome {
+  const parsed = engine.parse(bytes);
+  if (!parsed.ok) return { kind: 'refused', error: parsed.error, reason: parsed.error.message };
+  const report = parsed.report;
+  const stale = checkStale(report, vfs, { patchelf: options.patchelf, file: bytes });
+  const fresh = stale.fresh;
+  if (stale.present && !stale.stale) return { kind: 'unchanged', reason: 'the note present is the one patchelf would write' };
+  if (stale.present && !options.replace) return { kind: 'refused', error: null, reason: stale.patchelf.message ?? 'a different resolution note is already present' };
+  if (!fresh.descriptor) return { kind: 'unchanged', reason: fresh.warning ?? 'nothing to record' };
+  const written = embed(bytes, encodeResolutionNote(fresh.descriptor, report.header.data), options.replace && stale.present);
+  if (!written.ok) return { kind: 'refused', error: written.error, reason: written.error.message };
+  return { kind: 'written', bytes: written.bytes, entries: fresh.entries.length };
+}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+function isElf(bytes: Uint8Array): boolean {
+  return ELF_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+export interface ArchiveNoting {
+  /** New contents by path (absolute in the archive's tree). */
+  replacements: Map<string, Uint8Array>;
+  /** What happened to every ELF file, by path. */
+  outcomes: Map<string, NoteOutcome>;
+}
+
+/** Notes every ELF regular file of an archive's tree, resolving run paths inside the archive. */
+export function noteTree(engine: Engine, vfs: Vfs, embed: EmbedNote, options: NoteOptions): ArchiveNoting {
+  const replacements = new Map<string, Uint8Array>();
+  const outcomes = new Map<string, NoteOutcome>();
+  for (const path of vfs.list()) {
+    if (path.endsWith('/')) continue;
+    const found = vfs.stat(path, '/');
+    // Each file once: a symlink's target is noted under its own path (list() gives both).
+    if (!found.ok || found.stat.kind !== 'file' || found.realPath !== path) continue;
+    const source = vfs.source(found.stat.id);
+    if (source.size < ELF_MAGIC.length) continue;
+    const bytes = new Uint8Array(source.size);
+    source.readInto(0, bytes);
+    if (!isElf(bytes)) continue;
+    const outcome = noteFile(engine, bytes, vfs, embed, options);
+    outcomes.set(path, outcome);
+    if (outcome.kind === 'written') replacements.set(path, outcome.bytes);
+  }
+  return { replacements, outcomes };
+}
