@@ -17,6 +17,10 @@ import { parseDynamic } from './elf/dynamic';
 import { parseNotes } from './elf/notes';
 import { parseSymbols } from './elf/symbols';
 import { parseVersionDefinitions, parseVersionNeeds } from './elf/versions';
+import { argumentLength, clearOutput, outputBase, outputSize, reserveArgument } from './rewrite/buffers';
+import { failureOffset } from './rewrite/state';
+import { changed } from './rewrite/layout';
+import { embedNote, removeNote, replaceNeeded, setRunpath } from './rewrite/edits';
 
 /** parse() result: the parse read a chunk the host has not loaded yet. Not a Status. */
 export const NEED_DATA: i32 = -1;
@@ -77,4 +81,83 @@ export function resultAddress(): usize {
 
 export function resultLength(): usize {
   return recordsLength;
+}
+
+// ---- The ELF writer (rewrite/). The host prepares and loads the whole input as for parse(),
+// copies the edit's argument to prepareArgument(length), and calls one write* export. Each parses
+// the input afresh (with symbols, so every string reference is known), then returns Status.Ok
+// with the new file at outputAddress() for outputLength() bytes (outputChanged() 0 means the
+// edit had nothing to do: the input is the answer), or a Status with its Problem record in the
+// result stream, as for a fatal parse. NEED_DATA means the input was not loaded whole.
+
+/** Room for the edit's argument (note bytes, strings); its address, or 0. */
+export function prepareArgument(length: u32): usize {
+  return reserveArgument(<usize>length);
+}
+
+function parseForEdit(): i32 {
+  clearOutput();
+  return parse(ParseFlag.Symbols);
+}
+
+function edited(status: Status): i32 {
+  if (status != Status.Ok) {
+    clearOutput();
+    resetRecords();
+    problem(status, failureOffset);
+  }
+  return status;
+}
+
+function argumentTooShort(needed: u64, code: Status): i32 {
+  if (needed <= <u64>argumentLength) return Status.Ok;
+  resetRecords();
+  problem(code, 0);
+  return code;
+}
+
+/** Embeds the note in the argument; flags bit 0: replace a different note already present. */
+export function writeEmbedNote(noteLength: u32, flags: u32): i32 {
+  const short = argumentTooShort(<u64>noteLength, Status.WriteBadNote);
+  if (short != Status.Ok) return short;
+  const parsed = parseForEdit();
+  if (parsed != Status.Ok) return parsed;
+  return edited(embedNote(<u64>noteLength, (flags & 1) != 0));
+}
+
+/** Sets DT_RUNPATH to the argument's `length` bytes. */
+export function writeSetRunpath(length: u32): i32 {
+  const short = argumentTooShort(<u64>length, Status.WriteBadString);
+  if (short != Status.Ok) return short;
+  const parsed = parseForEdit();
+  if (parsed != Status.Ok) return parsed;
+  return edited(setRunpath(<u64>length));
+}
+
+/** Replaces DT_NEEDED argument[0, fromLength) with argument[fromLength, fromLength + toLength). */
+export function writeReplaceNeeded(fromLength: u32, toLength: u32): i32 {
+  const short = argumentTooShort(<u64>fromLength + <u64>toLength, Status.WriteBadString);
+  if (short != Status.Ok) return short;
+  const parsed = parseForEdit();
+  if (parsed != Status.Ok) return parsed;
+  return edited(replaceNeeded(<u64>fromLength, <u64>toLength));
+}
+
+/** Removes every .note.nixos.ldcache resolution note. */
+export function writeRemoveNote(): i32 {
+  const parsed = parseForEdit();
+  if (parsed != Status.Ok) return parsed;
+  return edited(removeNote());
+}
+
+export function outputAddress(): usize {
+  return outputBase;
+}
+
+export function outputLength(): usize {
+  return outputSize;
+}
+
+export function outputChanged(): u32 {
+  return changed ? 1 : 0;
 }

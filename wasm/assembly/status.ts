@@ -56,4 +56,14 @@ export enum Status {
   VersionNameOutOfBounds = 79,
   // Limits of the host, not of the file.
   InputTooLarge = 90,
+  // The ELF writer (wasm/assembly/rewrite/): why an edit was refused. No parse reports these.
+  WriteUnsupportedFile = 100,
+  WriteInputDamaged = 101,
+  WriteNoteExists = 102,
+  WriteBadNote = 103,
+  WriteNoDynamic = 104,
+  WriteNeededNotFound = 105,
+  WriteBadString = 106,
+  WriteLayoutOverflow = 107,
+  WriteUnsupportedLayout = 108,
 }

@@ -5,7 +5,7 @@
 import { Status } from '../../../wasm/assembly/status.ts';
 import { ParseFlag } from '../../../wasm/assembly/out/tags.ts';
 import { codeOfStatus, describeProblem } from '../elf/errors.ts';
-import type { ParseResult } from '../elf/types.ts';
+import type { ParseResult, Problem } from '../elf/types.ts';
 import { RecordTag, RecordView } from './records.ts';
 import { decodeReport } from './decode.ts';
 
@@ -17,7 +17,26 @@ interface CoreExports {
   parse(flags: number): number;
   resultAddress(): number;
   resultLength(): number;
+  // The ELF writer (wasm/assembly/rewrite/, exports at the end of wasm/assembly/index.ts).
+  prepareArgument(length: number): number;
+  writeEmbedNote(noteLength: number, flags: number): number;
+  writeSetRunpath(length: number): number;
+  writeReplaceNeeded(fromLength: number, toLength: number): number;
+  writeRemoveNote(): number;
+  outputAddress(): number;
+  outputLength(): number;
+  outputChanged(): number;
 }
+
+/** One edit of the core's ELF writer; names and paths are raw bytes (src/core/rewrite/ encodes). */
+export type CoreEdit =
+  | { kind: 'embed-note'; note: Uint8Array; replace: boolean }
+  | { kind: 'set-runpath'; runpath: Uint8Array }
+  | { kind: 'replace-needed'; from: Uint8Array; to: Uint8Array }
+  | { kind: 'remove-note' };
+
+/** A written file (a fresh copy; `changed` false means the edit had nothing to do), or why not. */
+export type WriteResult = { ok: true; bytes: Uint8Array; changed: boolean } | { ok: false; error: Problem };
 
 /** wasm/assembly/index.ts NEED_DATA and bytes/presence.ts CHUNK_SHIFT. */
 const NEED_DATA = -1;
@@ -48,6 +67,11 @@ export interface Engine {
   parse(bytes: Uint8Array, options?: ParseOptions): ParseResult;
   /** Parses a file read on demand: only the chunks the parse touches are read, each once. */
   parseSource(source: ByteSource, options?: ParseOptions): ParseResult;
+  /**
+   * Runs one writer edit on a whole file. The output is not checked here: src/core/rewrite/
+   * parses it back before offering it.
+   */
+  write(bytes: Uint8Array, edit: CoreEdit): WriteResult;
 }
 
 /** Largest input the core accepts: lengths cross the boundary as u32, minus the SIMD padding. */
@@ -82,6 +106,50 @@ class CoreEngine implements Engine {
       source.readInto(start, input.subarray(start, Math.min(start + CHUNK_SIZE, source.size)));
       this.core.markLoaded(chunk, 1);
     });
+  }
+
+  write(bytes: Uint8Array, edit: CoreEdit): WriteResult {
+    const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
+    if (bytes.length > MAX_INPUT) return tooLarge;
+    const parts = edit.kind === 'embed-note' ? [edit.note]
+      : edit.kind === 'set-runpath' ? [edit.runpath]
+        : edit.kind === 'replace-needed' ? [edit.from, edit.to] : [];
+    const argumentLength = parts.reduce((n, p) => n + p.length, 0);
+    try {
+      const address = this.core.prepare(bytes.length);
+      if (address === 0) return tooLarge;
+      new Uint8Array(this.core.memory.buffer, address, bytes.length).set(bytes);
+      this.core.markLoaded(0, Math.ceil(bytes.length / CHUNK_SIZE));
+      const argument = this.core.prepareArgument(argumentLength);
+      if (argument === 0) return tooLarge;
+      // Views are made after each call that may grow (and so detach) the memory.
+      let at = argument;
+      for (const part of parts) {
+        new Uint8Array(this.core.memory.buffer, at, part.length).set(part);
+        at += part.length;
+      }
+      const status = edit.kind === 'embed-note' ? this.core.writeEmbedNote(edit.note.length, edit.replace ? 1 : 0)
+        : edit.kind === 'set-runpath' ? this.core.writeSetRunpath(edit.runpath.length)
+          : edit.kind === 'replace-needed' ? this.core.writeReplaceNeeded(edit.from.length, edit.to.length)
+            : this.core.writeRemoveNote();
+      if (status === NEED_DATA) return { ok: false, error: describeProblem('internal_error', 0) };
+      if (status !== Status.Ok) return { ok: false, error: this.fatalProblem(status) };
+      if (this.core.outputChanged() === 0) return { ok: true, bytes: bytes.slice(), changed: false };
+      const output = new Uint8Array(this.core.memory.buffer, this.core.outputAddress(), this.core.outputLength()).slice();
+      return { ok: true, bytes: output, changed: true };
+    } catch (error) {
+      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+      this.core = this.instantiate();
+      return { ok: false, error: describeProblem('internal_error', 0) };
+    }
+  }
+
+  /** The Problem record a failed call left in the result stream, as a catalogue problem. */
+  private fatalProblem(status: number): Problem {
+    const records = new RecordView(new DataView(this.core.memory.buffer, this.core.resultAddress(), this.core.resultLength()));
+    const fatal = records.records().find((r) => r.tag === RecordTag.Problem);
+    const offset = fatal ? records.field(fatal.fields, 1) : 0;
+    return describeProblem(codeOfStatus(status), offset);
   }
 
   /**
