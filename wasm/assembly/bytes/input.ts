@@ -7,9 +7,12 @@ export let inputBase: usize = 0;
 let inputCapacity: usize = 0;
 
 /** Make room for `length` bytes; returns the region's address, or 0 when memory cannot grow. */
+/** AssemblyScript's TLSF allocator hands out blocks below 1 GiB (BLOCK_MAXSIZE); ask for no more. */
+const MAX_BLOCK: usize = (1 << 30) - 256;
+
 export function reserveInput(length: usize): usize {
   const needed = length + SIMD_PADDING;
-  if (needed < length) return 0;
+  if (needed < length || needed > MAX_BLOCK) return 0;
   if (needed <= inputCapacity) return inputBase;
   if (inputBase != 0) heap.free(inputBase);
   inputBase = 0;
