@@ -17,7 +17,18 @@ export interface RealNode {
   readonly stat: Stat;
   children: Map<string, RealNode | Errno | null> | null;
   target: string | null;
+  /** The directory's names, read once it has missed MISSES_BEFORE_LISTING lookups; null until then. */
+  listing: Set<string> | null;
+  misses: number;
 }
+
+/**
+ * After this many names found missing in one directory, its listing is read once and further
+ * missing names cost no syscall. The loader's probes and patchelf-style `=dir/soname` checks ask
+ * one store directory for many names that are not there (the stat storm itself); a directory
+ * asked for one or two names is never listed, so a huge /nix/store is read only when it pays.
+ */
+const MISSES_BEFORE_LISTING = 4;
 
 const ERRNOS = new Set<string>(['ENOENT', 'ENOTDIR', 'ELOOP', 'EACCES', 'ENAMETOOLONG']);
 const SAFE = 2n ** 53n;
@@ -56,8 +67,9 @@ export class RealFsBackend implements TreeBackend<RealNode> {
     dir.children ??= new Map();
     let found = dir.children.get(name);
     if (found === undefined) {
-      found = this.lstat(dir.host === '/' ? '/' + name : dir.host + '/' + name);
+      found = dir.listing && !dir.listing.has(name) ? null : this.lstat(dir.host === '/' ? '/' + name : dir.host + '/' + name);
       dir.children.set(name, found);
+      if (found === null && dir.listing === null && ++dir.misses >= MISSES_BEFORE_LISTING) dir.listing = this.list(dir);
     }
     return found;
   }
@@ -72,6 +84,15 @@ export class RealFsBackend implements TreeBackend<RealNode> {
 
   stat(node: RealNode): Stat {
     return node.stat;
+  }
+
+  /** The names in a directory as a set, or null when it cannot be read (then lookups lstat). */
+  private list(dir: RealNode): Set<string> | null {
+    try {
+      return new Set(readdirSync(dir.host));
+    } catch {
+      return null;
+    }
   }
 
   names(dir: RealNode): Iterable<string> {
@@ -107,6 +128,8 @@ export class RealFsBackend implements TreeBackend<RealNode> {
       stat: { kind: kind === 'symlink' ? 'other' : kind, id, size: Number(st.size), mode: Number(st.mode) & 0o7777 },
       children: null,
       target: null,
+      listing: null,
+      misses: 0,
     };
     if (kind === 'file') this.hostById.set(`${id.dev}:${id.ino}`, node);
     return node;

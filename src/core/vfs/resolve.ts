@@ -146,7 +146,7 @@ const CACHE_LIMIT = 1 << 18;
 /** A Vfs over any TreeBackend: the kernel's resolution, cached. */
 export class TreeVfs<N extends object> implements Vfs {
   private cache = new Map<string, Lookup>();
-  private cwds = new Map<string, { nodes: N[]; names: string[] } | Errno>();
+  private cwds = new Map<string, { nodes: N[]; names: string[]; literal: boolean } | Errno>();
   private seen = -1;
 
   constructor(readonly backend: TreeBackend<N>) {}
@@ -181,20 +181,36 @@ export class TreeVfs<N extends object> implements Vfs {
   }
 
   private walkFrom(path: string, cwd: string): Walk<N> {
-    if (path.charCodeAt(0) === 47) return walk(this.backend, path, [this.backend.root()], ['']);
+    if (path.charCodeAt(0) === 47) {
+      // Most lookups differ only in their last component (dir + CAPS + name, dir/soname): resolve
+      // the parent once, as a cwd is, and walk the last name from it. The answer is the same when
+      // the parent's resolution followed no symlink (its real path is its spelling), so the last
+      // component's links are the whole path's and ELOOP still comes after 40; a parent that is no
+      // directory fails the whole path with the same errno.
+      const slash = path.lastIndexOf('/');
+      const last = path.slice(slash + 1);
+      if (slash > 0 && last !== '' && last !== '.' && last !== '..') {
+        const parentPath = path.slice(0, slash);
+        const parent = this.cwdStack(parentPath);
+        if (typeof parent === 'string') return { ok: false, errno: parent };
+        if (parent.literal) return walk(this.backend, last, parent.nodes.slice(), parent.names.slice());
+      }
+      return walk(this.backend, path, [this.backend.root()], ['']);
+    }
     const start = this.cwdStack(cwd);
     if (typeof start === 'string') return path.length === 0 ? { ok: false, errno: 'ENOENT' } : { ok: false, errno: start };
     return walk(this.backend, path, start.nodes.slice(), start.names.slice());
   }
 
   /** The directory stack of `cwd` (resolved once per cwd string), or why it is no directory. */
-  private cwdStack(cwd: string): { nodes: N[]; names: string[] } | Errno {
+  private cwdStack(cwd: string): { nodes: N[]; names: string[]; literal: boolean } | Errno {
     let entry = this.cwds.get(cwd);
     if (entry === undefined) {
       const nodes = [this.backend.root()];
       const names = [''];
       const found = walk(this.backend, cwd === '' ? '/' : cwd, nodes, names);
-      entry = !found.ok ? found.errno : this.backend.kindOf(found.node) !== 'dir' ? 'ENOTDIR' : { nodes, names };
+      // literal: reached without following a symlink, '.' or '..' (its real path is its spelling).
+      entry = !found.ok ? found.errno : this.backend.kindOf(found.node) !== 'dir' ? 'ENOTDIR' : { nodes, names, literal: names.join('/') === cwd };
       this.cwds.set(cwd, entry);
     }
     return entry;
