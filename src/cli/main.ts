@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { loadEngine } from '../node/engine.ts';
 import { inspectCommand } from './inspect.ts';
 import { traceCommand, TraceUsageError } from './trace.ts';
+import { noteCommand, NoteUsageError } from './note.ts';
+import { embedNote } from '../core/rewrite/index.ts';
+import type { EmbedNote } from '../core/note/apply.ts';
 import { processIo, type CliIo } from './io.ts';
 
 export const USAGE = `Usage: stormglass <command> [options]
@@ -30,6 +33,16 @@ Commands:
       syntax (stat buffers written as _). Exit status 0 when start-up would succeed, 1 when
       the loader would stop with an error.
 
+  note [--root DIR] [--patchelf-0.19.1] [--replace] FILE... (-o OUT | --out-dir DIR)
+  note --archive IN.tar[.gz|.xz|.zst] -o OUT.tar[.gz]
+      Embed the .note.nixos.ldcache resolution note (what patchelf --build-resolution-cache
+      writes) into FILE, built against the files present (the filesystem, DIR as root, or the
+      archive), never against this host when a root or archive is given. --archive notes every
+      ELF of a closure archive into a new archive with everything else unchanged.
+      --patchelf-0.19.1: patchelf 0.19.1's rules (missing directories become '?' hints).
+      --replace: replace a different note already present (its bytes are zeroed).
+      Exit status 1 when any file was refused.
+
 Exit status 2 on bad usage. -h, --help shows this help.
 `;
 
@@ -40,6 +53,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return command ? 0 : 2;
   }
   if (command === 'trace') return runTrace(rest, io);
+  if (command === 'note') return runNote(rest, io);
   if (command !== 'inspect') {
     io.err(`stormglass: unknown command '${command}'\n\n${USAGE}`);
     return 2;
@@ -99,6 +113,51 @@ async function runTrace(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (!(error instanceof TraceUsageError) && !(error instanceof Error && 'code' in error)) throw error;
     io.err(`stormglass trace: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+async function runNote(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' }, archive: { type: 'string' }, 'patchelf-0.19.1': { type: 'boolean', default: false },
+        replace: { type: 'boolean', default: false }, out: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.err(`stormglass note: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) { io.out(USAGE); return 0; }
+  const files = parsed.positionals;
+  const problem = v.archive
+    ? files.length ? 'give no FILE with --archive' : !v.out ? '--archive needs -o OUT' : v.root ? '--root and --archive exclude each other' : null
+    : files.length === 0 ? 'no FILE given'
+    : !v.out === !v['out-dir'] ? 'give exactly one of -o OUT and --out-dir DIR'
+    : v.out && files.length > 1 ? '-o OUT takes one FILE; use --out-dir DIR for several' : null;
+  if (problem) {
+    io.err(`stormglass note: ${problem}\n`);
+    return 2;
+  }
+  const engine = await loadEngine();
+  const embed: EmbedNote = (bytes, note, replace) => {
+    const written = embedNote(engine, bytes, note, { replace });
+    return written.ok ? { ok: true, bytes: written.bytes } : written;
+  };
+  try {
+    return await noteCommand(engine, embed, files, {
+      root: v.root ?? null, archive: v.archive ?? null, out: v.out ?? null, outDir: v['out-dir'] ?? null,
+      patchelf: v['patchelf-0.19.1'] ? '0.19.1' : '0.19.0', replace: v.replace!,
+    }, io);
+  } catch (error) {
+    if (!(error instanceof NoteUsageError)) throw error;
+    io.err(`stormglass note: ${error.message}\n`);
     return 2;
   }
 }

@@ -1,0 +1,97 @@
+// `stormglass note` on gcc-built programs: the noted file runs and prints what it printed before,
+// readelf sees the note, the same input gives the same bytes, a different note is refused unless
+// replaced, and a closure archive is noted member by member with everything else unchanged.
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.ts';
+import { haveTool } from '../loader/tools.ts';
+
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+/** A program needing libfoo.so.1, found in the third of three RUNPATH directories. */
+function closure(): { root: string; prog: string } {
+  const root = mkdtempSync(join(tmpdir(), 'stormglass-note-'));
+  for (const d of ['d1', 'd2', 'd3', 'bin']) mkdirSync(join(root, d));
+  writeFileSync(join(root, 'foo.c'), 'int foo(void) { return 42; }\n');
+  writeFileSync(join(root, 'main.c'), '#include <stdio.h>\nint foo(void);\nint main(void) { printf("foo=%d\\n", foo()); return 0; }\n');
+  execFileSync('gcc', ['-shared', '-fPIC', '-Wl,-soname,libfoo.so.1', '-o', join(root, 'd3/libfoo.so.1'), join(root, 'foo.c')]);
+  const runpath = ['d1', 'd2', 'd3'].map((d) => join(root, d)).join(':');
+  execFileSync('gcc', ['-o', join(root, 'bin/prog'), join(root, 'main.c'), '-Wl,--no-as-needed', join(root, 'd3/libfoo.so.1'), '-Wl,--enable-new-dtags', `-Wl,-rpath,${runpath}`]);
+  return { root, prog: join(root, 'bin/prog') };
+}
+
+describe.runIf(haveTool('gcc'))('stormglass note', () => {
+  it('writes a program that runs as before and carries the note', async () => {
+    const { root, prog } = closure();
+    const out = join(root, 'bin/prog-noted');
+    const noted = await run(['note', '-o', out, prog]);
+    expect(noted.code).toBe(0);
+    expect(noted.err).toContain('resolution note with 1 entry written');
+    expect(spawnSync(out, { encoding: 'utf8' }).stdout).toBe(spawnSync(prog, { encoding: 'utf8' }).stdout);
+    const readelf = spawnSync('readelf', ['-lSnW', out], { encoding: 'utf8' });
+    expect(readelf.stderr).toBe('');
+    expect(readelf.stdout).toContain('NixOS');
+    const inspected = JSON.parse((await run(['inspect', '--json', out])).out)[0];
+    const note = inspected.notes.find((n: { owner: string; source: string }) => n.owner === 'NixOS' && n.source === 'segment');
+    expect(note.decoded).toMatchObject({ valid: true, entries: [{ soname: 'libfoo.so.1', path_list: `=${root}/d3/libfoo.so.1` }] });
+  });
+
+  it('gives the same bytes for the same input, and leaves a noted file as it is', async () => {
+    const { root, prog } = closure();
+    await run(['note', '-o', join(root, 'a'), prog]);
+    await run(['note', '-o', join(root, 'b'), prog]);
+    expect(readFileSync(join(root, 'a'))).toEqual(readFileSync(join(root, 'b')));
+    const again = await run(['note', '-o', join(root, 'c'), join(root, 'a')]);
+    expect(again.err).toContain('unchanged');
+    expect(readFileSync(join(root, 'c'))).toEqual(readFileSync(join(root, 'a')));
+  });
+
+  it('refuses a file whose note differs unless asked to replace it', async () => {
+    const { root, prog } = closure();
+    await run(['note', '-o', join(root, 'noted'), prog]);
+    // The tree changes: the library moves, so the recorded note no longer matches.
+    execFileSync('mv', [join(root, 'd3/libfoo.so.1'), join(root, 'd2/libfoo.so.1')]);
+    const refused = await run(['note', '-o', join(root, 'again'), join(root, 'noted')]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('already present');
+    const replaced = await run(['note', '--replace', '-o', join(root, 'again'), join(root, 'noted')]);
+    expect(replaced.code).toBe(0);
+    const inspected = JSON.parse((await run(['inspect', '--json', join(root, 'again')])).out)[0];
+    const notes = inspected.notes.filter((n: { owner: string; source: string }) => n.owner === 'NixOS' && n.source === 'segment');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].decoded.entries[0].path_list).toBe(`=${root}/d2/libfoo.so.1`);
+    expect(spawnSync(join(root, 'again'), { encoding: 'utf8' }).stdout).toBe('foo=42\n');
+  });
+
+  it('notes every ELF of a closure archive and keeps the other members', async () => {
+    const { root } = closure();
+    writeFileSync(join(root, 'README'), 'not an ELF\n');
+    const input = join(root, '..', `${root.split('/').pop()}.tar.gz`);
+    // Member paths relative to '/', so the archive's tree has the run path's absolute directories.
+    execFileSync('tar', ['-C', '/', '-czf', input, root.slice(1)]);
+    const output = join(root, '..', `${root.split('/').pop()}-noted.tar`);
+    const noted = await run(['note', '--archive', input, '-o', output]);
+    expect(noted.code).toBe(0);
+    expect(noted.out).toContain('1 of 2 ELF files noted');
+    const list = (file: string) => execFileSync('tar', ['-tvf', file], { encoding: 'utf8' }).replace(/ +\d+ (\d{4}-)/g, ' $1');
+    expect(list(output)).toBe(list(input));
+    const extracted = mkdtempSync(join(tmpdir(), 'stormglass-note-x-'));
+    execFileSync('tar', ['-C', extracted, '-xf', output]);
+    expect(spawnSync('readelf', ['-nW', join(extracted, root, 'bin/prog')], { encoding: 'utf8' }).stdout).toContain('NixOS');
+    expect(readFileSync(join(extracted, root, 'README'), 'utf8')).toBe('not an ELF\n');
+  });
+
+  it('rejects bad usage with exit status 2', async () => {
+    expect((await run(['note', '/usr/bin/true'])).code).toBe(2);
+    expect((await run(['note', '-o', 'x', '--out-dir', 'y', '/usr/bin/true'])).code).toBe(2);
+    expect((await run(['note', '--archive', 'a.tar'])).code).toBe(2);
+  });
+});
