@@ -42,6 +42,12 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     const inspected = JSON.parse((await run(['inspect', '--json', out])).out)[0];
     const note = inspected.notes.find((n: { owner: string; source: string }) => n.owner === 'NixOS' && n.source === 'segment');
     expect(note.decoded).toMatchObject({ valid: true, entries: [{ soname: 'libfoo.so.1', path_list: `=${root}/d3/libfoo.so.1` }] });
+    // The note-aware loader finds the direct dependency where the note says, with no failing probe.
+    const trace = JSON.parse((await run(['trace', '--json', '--note-aware', out])).out);
+    const lookup = trace.lookups.find((l: { name: string; requester: number }) => l.name === 'libfoo.so.1' && l.requester === 0);
+    expect(lookup.rule).toEqual({ kind: 'resolution-note', of: 0 });
+    const probes = trace.probes.slice(lookup.firstProbe, lookup.firstProbe + lookup.probeCount);
+    expect(probes.filter((p: { result: number }) => p.result < 0)).toEqual([]);
   });
 
   it('gives the same bytes for the same input, and leaves a noted file as it is', async () => {
