@@ -59,7 +59,11 @@ export const PT_DYNAMIC: u32 = 2;
 export const PT_INTERP: u32 = 3;
 export const PT_NOTE: u32 = 4;
 
+export const SHT_STRTAB: u32 = 3;
+export const SHT_RELA: u32 = 4;
+export const SHT_DYNAMIC: u32 = 6;
 export const SHT_NOTE: u32 = 7;
+export const SHT_REL: u32 = 9;
 export const SHT_NOBITS: u32 = 8;
 export const SHT_DYNSYM: u32 = 11;
 export const SHT_GNU_VERDEF: u32 = 0x6ffffffd;
@@ -74,3 +78,8 @@ export const SHN_LORESERVE: u32 = 0xff00;
 /** Where a note was found: record field values shared with the host. */
 export const NOTE_FROM_SEGMENT: u64 = 0;
 export const NOTE_FROM_SECTION: u64 = 1;
+
+export const PF_W: u32 = 2;
+export const PF_R: u32 = 4;
+export const SHF_ALLOC: u64 = 2;
+export const SHF_INFO_LINK: u64 = 0x40;

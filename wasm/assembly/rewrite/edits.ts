@@ -16,12 +16,8 @@ import {
 } from './state';
 import { finish, planMovedDynamic, planNote, resetLayout, unchanged } from './layout';
 import { appendString, inTable, referencesKnown, replaceInPlace, resetStrings, stringOverlaps } from './strings';
+import { DT_NEEDED, DT_RPATH, DT_RUNPATH, DT_STRSZ, DT_STRTAB } from '../elf/dynamic';
 
-const DT_NEEDED: u64 = 1;
-const DT_STRTAB: u64 = 5;
-const DT_STRSZ: u64 = 10;
-const DT_RPATH: u64 = 15;
-const DT_RUNPATH: u64 = 29;
 
 function begin(): Status {
   resetOps();

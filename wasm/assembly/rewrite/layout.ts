@@ -45,19 +45,11 @@ import {
   shRemoved, shSize, shType, shnum, shoff, shstrndx, strOffset, markSectionsDirty,
 } from './state';
 import { appendLength, appendSource, copiedSize, dynstrSection, strAppended, strMoved } from './strings';
+import { DT_STRSZ, DT_STRTAB } from '../elf/dynamic';
+import { PF_R, PF_W, SHF_ALLOC, SHF_INFO_LINK, SHN_LORESERVE, SHT_DYNAMIC, SHT_REL, SHT_RELA } from '../elf/layout';
 
-const PF_W: u32 = 2;
-const PF_R: u32 = 4;
-const SHF_ALLOC: u64 = 2;
-const SHF_INFO_LINK: u64 = 0x40;
-const SHT_RELA: u32 = 4;
-const SHT_REL: u32 = 9;
-const SHT_DYNAMIC: u32 = 6;
-const DT_STRTAB: u64 = 5;
-const DT_STRSZ: u64 = 10;
 const DT_MIPS_RLD_MAP_REL: u64 = 0x70000035;
 const EM_MIPS: u32 = 8;
-const SHN_LORESERVE: u64 = 0xff00;
 /** Largest zero-filled gap paid to keep AT_PHDR right on kernels before 5.18 (see above). */
 const MAX_PHDR_GAP: u64 = 16 << 20;
 
@@ -353,7 +345,7 @@ export function finish(): Status {
       shSize[<i32>shstrndx] += <u64>ldcacheSectionName().length + 1;
     }
     // Extended numbering (gABI): counts that do not fit the header live in section header 0.
-    if ((newShnum >= SHN_LORESERVE || rawShnum == 0) && shSize[0] != newShnum) { shSize[0] = newShnum; markSectionsDirty(); }
+    if ((newShnum >= (<u64>SHN_LORESERVE) || rawShnum == 0) && shSize[0] != newShnum) { shSize[0] = newShnum; markSectionsDirty(); }
     if ((newPhnum >= <u64>PN_XNUM || rawPhnum == PN_XNUM) && <u64>shInfo[0] != newPhnum) { shInfo[0] = <u32>newPhnum; markSectionsDirty(); }
   }
 
@@ -409,7 +401,7 @@ export function finish(): Status {
     for (let i = 0; i < shType.length; i++) writeSection(shtOut + <u64>i * SHDR_SIZE(), i);
     if (!shtMoved && newShnum < shnum) outZero(shtOut + newShnum * SHDR_SIZE(), (shnum - newShnum) * SHDR_SIZE());
     outWord(E_SHOFF(), shtOut);
-    out16(E_SHNUM(), newShnum >= SHN_LORESERVE || rawShnum == 0 ? 0 : <u32>newShnum);
+    out16(E_SHNUM(), newShnum >= (<u64>SHN_LORESERVE) || rawShnum == 0 ? 0 : <u32>newShnum);
   }
 
   if (dynDirty) {

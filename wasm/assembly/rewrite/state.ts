@@ -18,14 +18,13 @@ import { segmentCount } from '../elf/segments';
 import { sectionCount } from '../elf/sections';
 import { dynStringsOffset, dynStringsSize } from '../elf/dynamic';
 import { NT_NIXOS_LD_CACHE } from '../elf/ldcache';
+import { PT_INTERP, SHT_NOBITS } from '../elf/layout';
 
 export const ET_EXEC: u32 = 2;
 export const ET_DYN: u32 = 3;
 export const PT_NULL: u32 = 0;
 export const PT_PHDR: u32 = 6;
 export const DT_NULL: u64 = 0;
-const SHT_NOBITS_TYPE: u32 = 8;
-const PT_INTERP_TYPE: u32 = 3;
 
 /** Why the last edit failed: the offset reported with its status. */
 export let failureOffset: u64 = 0;
@@ -280,19 +279,19 @@ function overlapHazard(): u64 {
   if (sectionsUsable) addPart(shoff, shnum * SHDR_SIZE(), E_SHOFF());
   const headers = partStart.length;
   for (let i = 1; i < shType.length; i++) {
-    if (shType[i] == 0 || shType[i] == SHT_NOBITS_TYPE) continue;
+    if (shType[i] == 0 || shType[i] == SHT_NOBITS) continue;
     for (let k = 0; k < headers; k++) {
       if (overlaps(shOffset[i], shSize[i], partStart[k], partSize[k])) return shoff + <u64>i * SHDR_SIZE() + SH_OFFSET();
     }
   }
   for (let i = 0; i < phType.length; i++) {
-    if (phType[i] == PT_DYNAMIC || phType[i] == PT_INTERP_TYPE) addPart(phOffset[i], phFilesz[i], phoff + <u64>i * PHDR_SIZE() + P_OFFSET());
+    if (phType[i] == PT_DYNAMIC || phType[i] == PT_INTERP) addPart(phOffset[i], phFilesz[i], phoff + <u64>i * PHDR_SIZE() + P_OFFSET());
   }
   if (strOffset != NONE) {
     addPart(strOffset, strSize, strOffset);
     if (sectionsUsable) {
       let found = false;
-      for (let i = 1; i < shType.length && !found; i++) found = shOffset[i] == strOffset && shType[i] != SHT_NOBITS_TYPE;
+      for (let i = 1; i < shType.length && !found; i++) found = shOffset[i] == strOffset && shType[i] != SHT_NOBITS;
       if (!found) return strOffset;
     }
   }

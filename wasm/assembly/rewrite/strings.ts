@@ -20,11 +20,8 @@ import {
   refExcluded, refLength, refStart, sectionsUsable, shLink, shOffset, shSize, shType,
   strOffset, strSize,
 } from './state';
+import { SHT_DYNAMIC, SHT_GNU_VERDEF, SHT_GNU_VERNEED, SHT_STRTAB } from '../elf/layout';
 
-const SHT_STRTAB: u32 = 3;
-const SHT_DYNAMIC: u32 = 6;
-const SHT_GNU_VERDEF: u32 = 0x6ffffffd;
-const SHT_GNU_VERNEED: u32 = 0x6ffffffe;
 
 export let strMoved: bool = false;
 /** Bytes appended after the copy of the old table. */
