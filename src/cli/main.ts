@@ -146,8 +146,8 @@ async function runNote(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const engine = await loadEngine();
-  const embed: EmbedNote = (bytes, note, replace) => {
-    const written = embedNote(engine, bytes, note, { replace });
+  const embed: EmbedNote = (bytes, note, replace, parsed) => {
+    const written = embedNote(engine, bytes, note, { replace, parsed });
     return written.ok ? { ok: true, bytes: written.bytes } : written;
   };
   try {

@@ -2,7 +2,7 @@
 // (build.ts), follow patchelf's rules for a note already present (stale.ts, resolution-note.md
 // §2.4), and hand the note bytes to the ELF writer, whose output is checked before it is offered.
 import type { Engine } from '../engine/engine.ts';
-import type { Problem } from '../elf/types.ts';
+import type { ElfReport, Problem } from '../elf/types.ts';
 import type { Vfs } from '../vfs/types.ts';
 import { buildResolutionNote } from './build.ts';
 import { encodeResolutionNote } from './encode.ts';
@@ -10,8 +10,11 @@ import { checkStale } from './stale.ts';
 
 export type PatchelfVersion = '0.19.0' | '0.19.1';
 
-/** The writer: `bytes` with `note` embedded (replacing a present one when asked), checked. */
-export type EmbedNote = (bytes: Uint8Array, note: Uint8Array, replace: boolean) => { ok: true; bytes: Uint8Array } | { ok: false; error: Problem };
+/**
+ * The writer: `bytes` with `note` embedded (replacing a present one when asked), checked.
+ * `parsed` is the input's report (with symbols), so the writer need not parse it again.
+ */
+export type EmbedNote = (bytes: Uint8Array, note: Uint8Array, replace: boolean, parsed: ElfReport) => { ok: true; bytes: Uint8Array } | { ok: false; error: Problem };
 
 export type NoteOutcome =
   /** A new file carrying the note. */
@@ -27,7 +30,7 @@ export interface NoteOptions {
 }
 
 export function noteFile(engine: Engine, bytes: Uint8Array, vfs: Vfs, embed: EmbedNote, options: NoteOptions): NoteOutcome {
-  const parsed = engine.parse(bytes);
+  const parsed = engine.parse(bytes, { symbols: true });
   if (!parsed.ok) return { kind: 'refused', error: parsed.error, reason: parsed.error.message };
   const report = parsed.report;
   const stale = checkStale(report, vfs, { patchelf: options.patchelf, file: bytes });
@@ -35,7 +38,7 @@ export function noteFile(engine: Engine, bytes: Uint8Array, vfs: Vfs, embed: Emb
   if (stale.present && !stale.stale) return { kind: 'unchanged', reason: 'the note present is the one patchelf would write' };
   if (stale.present && !options.replace) return { kind: 'refused', error: null, reason: stale.patchelf.message ?? 'a different resolution note is already present' };
   if (!fresh.descriptor) return { kind: 'unchanged', reason: fresh.warning ?? 'nothing to record' };
-  const written = embed(bytes, encodeResolutionNote(fresh.descriptor, report.header.data), options.replace && stale.present);
+  const written = embed(bytes, encodeResolutionNote(fresh.descriptor, report.header.data), options.replace && stale.present, report);
   if (!written.ok) return { kind: 'refused', error: written.error, reason: written.error.message };
   return { kind: 'written', bytes: written.bytes, entries: fresh.entries.length };
 }

@@ -34,12 +34,14 @@ export interface EmbedOptions {
    * PT_LOAD and section dropped). Without it such a file is refused with write_note_exists.
    */
   replace?: boolean;
+  /** The input's report, parsed with symbols, when the caller has it already (saves a parse). */
+  parsed?: ElfReport;
 }
 
 const utf8 = new TextEncoder();
 
-function run(engine: Engine, bytes: Uint8Array, edit: CoreEdit, expect: Expectation): RewriteResult {
-  const before = engine.parse(bytes, { symbols: true });
+function run(engine: Engine, bytes: Uint8Array, edit: CoreEdit, expect: Expectation, parsed?: ElfReport): RewriteResult {
+  const before = parsed ? { ok: true as const, report: parsed } : engine.parse(bytes, { symbols: true });
   if (!before.ok) return before;
   const written = engine.write(bytes, edit);
   if (!written.ok) return written;
@@ -59,7 +61,7 @@ function run(engine: Engine, bytes: Uint8Array, edit: CoreEdit, expect: Expectat
  * carries exactly this note is returned unchanged.
  */
 export function embedNote(engine: Engine, bytes: Uint8Array, note: Uint8Array, options: EmbedOptions = {}): RewriteResult {
-  return run(engine, bytes, { kind: 'embed-note', note, replace: options.replace === true }, { kind: 'embed-note', note });
+  return run(engine, bytes, { kind: 'embed-note', note, replace: options.replace === true }, { kind: 'embed-note', note }, options.parsed);
 }
 
 /** Removes every resolution note; a file without one is returned unchanged. */
