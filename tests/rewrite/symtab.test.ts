@@ -33,7 +33,7 @@ describe.runIf(gccWorks() && readelfWorks())('SECTION symbols survive the edits'
       ['embed again', (b) => embedNote(engine, b, buildNote([['libc.so.6', '?/a']], false))],
       ['remove', (b) => removeNote(engine, b)],
     ];
-    let bytes = new Uint8Array(readFileSync(prog));
+    let bytes: Uint8Array = new Uint8Array(readFileSync(prog));
     for (const [name, step] of steps) {
       const result = step(bytes);
       if (!result.ok) throw new Error(`${name}: ${result.error.code}`);
