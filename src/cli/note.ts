@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Engine } from '../core/engine/engine.ts';
+import { readWhole } from '../core/engine/engine.ts';
 import { formatProblem } from '../core/elf/errors.ts';
 import { loadArchive } from '../core/vfs/load-archive.ts';
 import { rewriteTar } from '../core/vfs/tar-rewrite.ts';
@@ -59,10 +60,7 @@ async function noteArchive(engine: Engine, embed: EmbedNote, options: NoteComman
 function readFrom(vfs: Vfs, file: string): Uint8Array {
   const found = vfs.stat(file, process.cwd());
   if (!found.ok) throw new NoteUsageError(`${file}: ${found.errno}`);
-  const source = vfs.source(found.stat.id);
-  const bytes = new Uint8Array(source.size);
-  source.readInto(0, bytes);
-  return bytes;
+  return readWhole(vfs.source(found.stat.id));
 }
 
 export async function noteCommand(engine: Engine, embed: EmbedNote, files: string[], options: NoteCommandOptions, io: CliIo): Promise<number> {

@@ -52,6 +52,13 @@ export interface ByteSource {
   readInto(offset: number, target: Uint8Array): void;
 }
 
+/** All of a source's bytes, read once into a new buffer (for the few whole-file readers). */
+export function readWhole(source: ByteSource): Uint8Array {
+  const bytes = new Uint8Array(source.size);
+  source.readInto(0, bytes);
+  return bytes;
+}
+
 export interface ParseOptions {
   /** Also decode the dynamic symbol table (large for big libraries). */
   symbols?: boolean;

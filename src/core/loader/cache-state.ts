@@ -5,6 +5,7 @@ import type { Vfs } from '../vfs/types.ts';
 import type { LoaderProfile } from './profile.ts';
 import type { Syscalls } from './syscalls.ts';
 import { lookupCache, parseLdSoCache, type LdSoCache } from './ld-so-cache.ts';
+import { readWhole } from '../engine/engine.ts';
 
 export class CacheState {
   private state: 'unloaded' | 'loaded' | 'failed' = 'unloaded';
@@ -31,10 +32,7 @@ export class CacheState {
     calls.fstat('cache');
     const key = `${opened.stat.id.dev}:${opened.stat.id.ino}`;
     if (!this.parsed.has(key)) {
-      const source = this.vfs.source(opened.stat.id);
-      const bytes = new Uint8Array(source.size);
-      source.readInto(0, bytes);
-      const parsed = parseLdSoCache(bytes, this.profile.arch);
+      const parsed = parseLdSoCache(readWhole(this.vfs.source(opened.stat.id)), this.profile.arch);
       this.parsed.set(key, parsed.ok ? parsed.cache : null);
     }
     this.cache = this.parsed.get(key) ?? null;

@@ -7,6 +7,7 @@ import { parseDiagnostics } from './diagnostics.ts';
 import { readInterpreter } from './interpreter.ts';
 import { PRESET_IDS, presetProfile, type PresetId } from './presets.ts';
 import type { LoaderProfile } from './profile.ts';
+import { readWhole } from '../engine/engine.ts';
 
 export class ProfileError extends Error {}
 
@@ -31,10 +32,7 @@ export function autoProfile(vfs: Vfs, interpreter: string | null): LoaderProfile
     const why = interpreter ? `${interpreter} is not in the filesystem` : 'the program names no interpreter';
     return { ...base, id: 'auto', source: `${base.source}, chosen because ${why}` };
   }
-  const source = vfs.source(found.stat.id);
-  const bytes = new Uint8Array(source.size);
-  source.readInto(0, bytes);
-  const reading = readInterpreter(bytes, interpreter);
+  const reading = readInterpreter(readWhole(vfs.source(found.stat.id)), interpreter);
   const base = presetFor(interpreter, reading.profile.glibcMinor ?? null, []);
   return {
     ...base, ...reading.profile, id: 'auto',

@@ -2,6 +2,7 @@
 // (glibc-loader-search.md §2.1 dl_main, §2.9 dlopen), over a virtual filesystem. Nothing is run:
 // the program and its libraries are only read.
 import type { Engine } from '../engine/engine.ts';
+import { readWhole } from '../engine/engine.ts';
 import type { Vfs } from '../vfs/types.ts';
 import { capsList } from './caps.ts';
 import { CacheState } from './cache-state.ts';
@@ -96,10 +97,7 @@ function preload(state: LoaderState, input: SimulationInput): ObjectState[] {
     const opened = state.calls.openat(file, 'preload-file');
     if (opened.ok) {
       state.calls.fstat('preload-file');
-      const source = input.vfs.source(opened.stat.id);
-      const bytes = new Uint8Array(source.size);
-      source.readInto(0, bytes);
-      for (const word of new TextDecoder().decode(bytes).split(/[ \t\n:]+/)) if (word) load(word, file);
+      for (const word of new TextDecoder().decode(readWhole(input.vfs.source(opened.stat.id))).split(/[ \t\n:]+/)) if (word) load(word, file);
     }
   }
   return preloads;

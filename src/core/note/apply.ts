@@ -2,6 +2,7 @@
 // (build.ts), follow patchelf's rules for a note already present (stale.ts, resolution-note.md
 // §2.4), and hand the note bytes to the ELF writer, whose output is checked before it is offered.
 import type { Engine } from '../engine/engine.ts';
+import { readWhole } from '../engine/engine.ts';
 import type { ElfReport, Problem } from '../elf/types.ts';
 import type { Vfs } from '../vfs/types.ts';
 import { buildResolutionNote } from './build.ts';
@@ -67,8 +68,7 @@ export function noteTree(engine: Engine, vfs: Vfs, embed: EmbedNote, options: No
     if (!found.ok || found.stat.kind !== 'file' || found.realPath !== path) continue;
     const source = vfs.source(found.stat.id);
     if (source.size < ELF_MAGIC.length) continue;
-    const bytes = new Uint8Array(source.size);
-    source.readInto(0, bytes);
+    const bytes = readWhole(source);
     if (!isElf(bytes)) continue;
     const outcome = noteFile(engine, bytes, vfs, embed, options);
     outcomes.set(path, outcome);
