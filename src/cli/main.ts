@@ -1,5 +1,5 @@
 // The `stormglass` command: parses arguments and dispatches to one module per subcommand.
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadEngine } from '../node/engine.ts';
 import { inspectCommand } from './inspect.ts';
 import { traceCommand, TraceUsageError } from './trace.ts';
@@ -46,6 +46,37 @@ Commands:
 Exit status 2 on bad usage. -h, --help shows this help.
 `;
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>>;
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * A command's arguments, or the exit status once it has answered itself: 0 after printing the
+ * help, 2 after an unparsable argument or a `usageProblem` (printed as "stormglass NAME: …").
+ */
+function parseCommand<const O extends Options>(
+  name: string, args: string[], options: O, io: CliIo, usageProblem: (parsed: Parsed<O>) => string | null,
+): Parsed<O> | number {
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options });
+  } catch (error) {
+    io.err(`stormglass ${name}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if ((parsed.values as Record<string, unknown>).help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const problem = usageProblem(parsed);
+  if (problem) {
+    io.err(`stormglass ${name}: ${problem}\n`);
+    return 2;
+  }
+  return parsed;
+}
+
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help') {
@@ -58,53 +89,26 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.err(`stormglass: unknown command '${command}'\n\n${USAGE}`);
     return 2;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, symbols: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.err(`stormglass inspect: ${(error as Error).message}\n`);
-    return 2;
-  }
-  if (parsed.values.help) { io.out(USAGE); return 0; }
-  if (parsed.positionals.length === 0) {
-    io.err('stormglass inspect: no FILE given\n');
-    return 2;
-  }
+  const parsed = parseCommand('inspect', rest, {
+    json: { type: 'boolean', default: false }, symbols: { type: 'boolean', default: false }, ...HELP,
+  }, io, (p) => (p.positionals.length === 0 ? 'no FILE given' : null));
+  if (typeof parsed === 'number') return parsed;
   const engine = await loadEngine();
   return inspectCommand(engine, parsed.positionals, { json: parsed.values.json ?? false, symbols: parsed.values.symbols ?? false }, io);
 }
 
 async function runTrace(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        profile: { type: 'string', default: 'auto' }, cpu: { type: 'string' }, 'note-aware': { type: 'boolean', default: false },
-        root: { type: 'string' }, archive: { type: 'string' }, cwd: { type: 'string' },
-        env: { type: 'string', multiple: true, default: [] }, dlopen: { type: 'string', multiple: true, default: [] },
-        secure: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
-        strace: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`stormglass trace: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) { io.out(USAGE); return 0; }
-  const problem = parsed.positionals.length !== 1 ? 'give exactly one PROGRAM'
+  const parsed = parseCommand('trace', args, {
+    profile: { type: 'string', default: 'auto' }, cpu: { type: 'string' }, 'note-aware': { type: 'boolean', default: false },
+    root: { type: 'string' }, archive: { type: 'string' }, cwd: { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] }, dlopen: { type: 'string', multiple: true, default: [] },
+    secure: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    strace: { type: 'boolean', default: false }, ...HELP,
+  }, io, ({ values: v, positionals }) => (positionals.length !== 1 ? 'give exactly one PROGRAM'
     : v.root && v.archive ? '--root and --archive exclude each other'
-    : v.json && v.strace ? '--json and --strace exclude each other' : null;
-  if (problem) {
-    io.err(`stormglass trace: ${problem}\n`);
-    return 2;
-  }
+    : v.json && v.strace ? '--json and --strace exclude each other' : null));
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
   try {
     return await traceCommand(parsed.positionals[0]!, {
       profile: v.profile!, cpu: v.cpu ?? null, noteAware: v['note-aware']!, root: v.root ?? null, archive: v.archive ?? null,
@@ -118,33 +122,17 @@ async function runTrace(args: string[], io: CliIo): Promise<number> {
 }
 
 async function runNote(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        root: { type: 'string' }, archive: { type: 'string' }, 'patchelf-0.19.1': { type: 'boolean', default: false },
-        replace: { type: 'boolean', default: false }, out: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.err(`stormglass note: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) { io.out(USAGE); return 0; }
-  const files = parsed.positionals;
-  const problem = v.archive
+  const parsed = parseCommand('note', args, {
+    root: { type: 'string' }, archive: { type: 'string' }, 'patchelf-0.19.1': { type: 'boolean', default: false },
+    replace: { type: 'boolean', default: false }, out: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' }, ...HELP,
+  }, io, ({ values: v, positionals: files }) => (v.archive
     ? files.length ? 'give no FILE with --archive' : !v.out ? '--archive needs -o OUT' : v.root ? '--root and --archive exclude each other' : null
     : files.length === 0 ? 'no FILE given'
     : !v.out === !v['out-dir'] ? 'give exactly one of -o OUT and --out-dir DIR'
-    : v.out && files.length > 1 ? '-o OUT takes one FILE; use --out-dir DIR for several' : null;
-  if (problem) {
-    io.err(`stormglass note: ${problem}\n`);
-    return 2;
-  }
+    : v.out && files.length > 1 ? '-o OUT takes one FILE; use --out-dir DIR for several' : null));
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  const files = parsed.positionals;
   const engine = await loadEngine();
   const embed: EmbedNote = (bytes, note, replace, parsed) => {
     const written = embedNote(engine, bytes, note, { replace, parsed });
