@@ -143,8 +143,9 @@ export function checkStale(report: ElfReport, vfs: Vfs, options: StaleOptions): 
     const soname = entry.soname.text;
     recordedSonames.add(soname);
     if (!searched.has(soname)) differences.push({ kind: 'soname-not-needed', soname });
+    const rawElements = entry.pathList.text.split(':');
     for (const [i, element] of entry.elements.entries()) {
-      const text = entry.pathList.text.split(':')[i] ?? '';
+      const text = rawElements[i] ?? '';
       let dir: string | null;
       if (element.kind === 'exact') {
         const found = vfs.stat(element.path, '/');
