@@ -120,6 +120,7 @@ describe('resolve.ts over the real filesystem agrees with the kernel', () => {
       'c20', 'c_extra', 'é', '.', '..', '..', '', 'missing', 'y'.repeat(255), 'z'.repeat(256), 'tmp', basename(S),
     ];
     let agreeOk = 0;
+    let statInChecked = 0;
     const errnos = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const n = 1 + Math.floor(random() * 6);
@@ -137,7 +138,16 @@ describe('resolve.ts over the real filesystem agrees with the kernel', () => {
       else errnos.add(expected.errno);
       // A second call is a cache hit and must say the same.
       expect(ours(vfs.stat(query, S))).toEqual(got);
+      // statIn(dir, name) is stat(dir + '/' + name) without the string; a fresh Vfs each time, so
+      // no answer comes from stat()'s cache.
+      const name = parts[parts.length - 1]!;
+      const dir = S + '/' + parts.slice(0, -1).join('/');
+      if (name !== '' && !p.endsWith('/')) {
+        expect({ dir, name, got: ours(realFsVfs('/').statIn(dir, name)) }).toEqual({ dir, name, got: kernel(dir + '/' + name) });
+        statInChecked++;
+      }
     }
+    expect(statInChecked).toBeGreaterThan(1000);
     // The generated set must exercise both outcomes.
     expect(agreeOk).toBeGreaterThan(100);
     expect(agreeOk).toBeLessThan(1900);

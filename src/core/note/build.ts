@@ -2,7 +2,7 @@
 // buildResolutionCache() of patchelf 0.19 as in the stored snapshot (§3.1, '0.19.0'), and the
 // 0.19.1 changes (§3.2) behind the switch. The answers about the filesystem come from a Vfs:
 //   * access(dir + "/glibc-hwcaps", F_OK) and access(dir + "/" + soname, R_OK) are existence
-//     tests through vfs.stat, which follows symlinks as access(2) does; the Vfs models no users,
+//     tests through vfs.statIn (stat of dir/name), which follows symlinks as access(2) does; the Vfs models no users,
 //     so "readable" is "exists" (as for root). The recorded path is the spelling, never the target.
 //   * 0.19.1's "stats as a directory and is searchable" is vfs.stat → a directory with at least
 //     one execute bit (what X_OK gives a non-root user of the matching class; root passes anyway).
@@ -129,7 +129,7 @@ function classify(dir: string, vfs: Vfs, patchelf: PatchelfVersion): Omit<RunPat
     if (unusable) return hint(unusable.reason, unusable.errno);
     if (self.ok && (self.stat.mode & 0o111) === 0) return hint('not-searchable');
   }
-  if (vfs.stat(`${dir}/glibc-hwcaps`, '/').ok) return hint('hwcaps');
+  if (vfs.statIn(dir, 'glibc-hwcaps').ok) return hint('hwcaps');
   // 0.19.0 probes it anyway; every access() fails, so it contributes nothing.
   if (unusable) return { dir, action: 'probe', ...unusable };
   return { dir, action: 'probe', reason: 'directory', errno: null };
@@ -163,7 +163,7 @@ export function buildResolutionNote(report: ElfReport, vfs: Vfs, options: BuildO
     result.components.push(component);
     for (const soname of searched) {
       if (component.action === 'hint') add(soname, `?${dir}`);
-      else if (component.reason === 'directory' && vfs.stat(`${dir}/${soname}`, '/').ok) {
+      else if (component.reason === 'directory' && vfs.statIn(dir, soname).ok) {
         component.found.push(soname);
         add(soname, `=${dir}/${soname}`);
       }

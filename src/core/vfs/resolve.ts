@@ -47,6 +47,9 @@ export const NAME_MAX = 255;
 /** Resolution with the nodes passed through, for backends and mounts that need more than a Stat. */
 export type Walk<N> = { ok: true; node: N; realPath: string } | { ok: false; errno: Errno };
 
+/** The most common answer of all (a probe that misses), shared: results are never mutated. */
+const NOT_FOUND = Object.freeze({ ok: false, errno: 'ENOENT' }) as Walk<never>;
+
 /** UTF-8 length of `s`, as the kernel counts a path (in bytes). */
 export function utf8Length(s: string): number {
   let n = s.length;
@@ -119,7 +122,7 @@ export function walk<N extends object>(
     }
     if (name.length * 3 > NAME_MAX && utf8Length(name) > NAME_MAX) return { ok: false, errno: 'ENAMETOOLONG' };
     const next = backend.child(cur, name);
-    if (next === null) return { ok: false, errno: 'ENOENT' };
+    if (next === null) return NOT_FOUND;
     if (typeof next === 'string') return { ok: false, errno: next };
     if (backend.kindOf(next) === 'symlink') {
       if (++links > MAXSYMLINKS) return { ok: false, errno: 'ELOOP' };
@@ -160,10 +163,21 @@ export class TreeVfs<N extends object> implements Vfs {
     const found = this.walkFrom(path, cwd);
     const result: Lookup = found.ok
       ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath }
-      : { ok: false, errno: found.errno };
+      : found; // a failed Walk is a failed Lookup
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, result);
     return result;
+  }
+
+  statIn(dir: string, name: string): Lookup {
+    this.checkGeneration();
+    const plain = dir.charCodeAt(0) === 47 && name !== '' && name !== '.' && name !== '..' && !name.includes('/');
+    const parent = plain ? this.cwdStack(dir) : null;
+    // A parent reached through a symlink, '.' or '..' (or an unusual name) takes the general path.
+    if (parent === null || (typeof parent !== 'string' && !parent.literal)) return this.stat(`${dir}/${name}`, '/');
+    if (typeof parent === 'string') return { ok: false, errno: parent };
+    const found = this.walkLast(parent, name, dir);
+    return found.ok ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath } : found;
   }
 
   /** Resolution to the backend's node (uncached), for mounts and mode overrides. */
@@ -193,13 +207,27 @@ export class TreeVfs<N extends object> implements Vfs {
         const parentPath = path.slice(0, slash);
         const parent = this.cwdStack(parentPath);
         if (typeof parent === 'string') return { ok: false, errno: parent };
-        if (parent.literal) return walk(this.backend, last, parent.nodes.slice(), parent.names.slice());
+        if (parent.literal) return this.walkLast(parent, last, parentPath);
       }
       return walk(this.backend, path, [this.backend.root()], ['']);
     }
     const start = this.cwdStack(cwd);
     if (typeof start === 'string') return path.length === 0 ? { ok: false, errno: 'ENOENT' } : { ok: false, errno: start };
     return walk(this.backend, path, start.nodes.slice(), start.names.slice());
+  }
+
+  /**
+   * The last component `name` of `path` from its literal parent: one child lookup, which is what
+   * walk() would do for a name that is no symlink (then the real path is the spelling). A symlink
+   * takes the full walk, which counts and follows it.
+   */
+  private walkLast(parent: { nodes: N[]; names: string[] }, name: string, parentPath: string): Walk<N> {
+    if (name.length * 3 > NAME_MAX && utf8Length(name) > NAME_MAX) return { ok: false, errno: 'ENAMETOOLONG' };
+    const next = this.backend.child(parent.nodes[parent.nodes.length - 1]!, name);
+    if (next === null) return NOT_FOUND;
+    if (typeof next === 'string') return { ok: false, errno: next };
+    if (this.backend.kindOf(next) !== 'symlink') return { ok: true, node: next, realPath: `${parentPath}/${name}` };
+    return walk(this.backend, name, parent.nodes.slice(), parent.names.slice());
   }
 
   /** The directory stack of `cwd` (resolved once per cwd string), or why it is no directory. */

@@ -36,6 +36,12 @@ export interface Vfs {
    * ENOENT, as stat("") is.
    */
   stat(path: string, cwd: string): Lookup;
+  /**
+   * stat(`${dir}/${name}`, '/') for an absolute `dir` and a single name (no '/'), the same answer
+   * without building the path: many names asked of one directory (patchelf's `=dir/soname`
+   * checks) cost one child lookup each. Uncached, unlike stat().
+   */
+  statIn(dir: string, name: string): Lookup;
   /** The bytes of a regular file found by stat(); read lazily where the backing store allows. */
   source(id: FileId): ByteSource;
   /** Every path of the tree, for listing programs and for tests; directories end with '/'. */
