@@ -2,12 +2,13 @@
 // (build.ts), follow patchelf's rules for a note already present (stale.ts, resolution-note.md
 // §2.4), and hand the note bytes to the ELF writer, whose output is checked before it is offered.
 import type { Engine } from '../engine/engine.ts';
-import { readWhole } from '../engine/engine.ts';
 import type { ElfReport, Problem } from '../elf/types.ts';
 import type { Vfs } from '../vfs/types.ts';
+import { elfFiles } from '../vfs/regular-files.ts';
 import { buildResolutionNote } from './build.ts';
 import { encodeResolutionNote } from './encode.ts';
 import { checkStale } from './stale.ts';
+import { embedNote } from '../rewrite/index.ts';
 
 export type PatchelfVersion = '0.19.0' | '0.19.1';
 
@@ -16,6 +17,14 @@ export type PatchelfVersion = '0.19.0' | '0.19.1';
  * `parsed` is the input's report (with symbols), so the writer need not parse it again.
  */
 export type EmbedNote = (bytes: Uint8Array, note: Uint8Array, replace: boolean, parsed: ElfReport) => { ok: true; bytes: Uint8Array } | { ok: false; error: Problem };
+
+/** The ELF writer as an EmbedNote: embedNote of src/core/rewrite, its checked output or its error. */
+export function writerEmbed(engine: Engine): EmbedNote {
+  return (bytes, note, replace, parsed) => {
+    const written = embedNote(engine, bytes, note, { replace, parsed });
+    return written.ok ? { ok: true, bytes: written.bytes } : written;
+  };
+}
 
 export type NoteOutcome =
   /** A new file carrying the note. */
@@ -44,12 +53,6 @@ export function noteFile(engine: Engine, bytes: Uint8Array, vfs: Vfs, embed: Emb
   return { kind: 'written', bytes: written.bytes, entries: fresh.entries.length };
 }
 
-const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
-
-function isElf(bytes: Uint8Array): boolean {
-  return ELF_MAGIC.every((b, i) => bytes[i] === b);
-}
-
 export interface ArchiveNoting {
   /** New contents by path (absolute in the archive's tree). */
   replacements: Map<string, Uint8Array>;
@@ -61,15 +64,7 @@ export interface ArchiveNoting {
 export function noteTree(engine: Engine, vfs: Vfs, embed: EmbedNote, options: NoteOptions): ArchiveNoting {
   const replacements = new Map<string, Uint8Array>();
   const outcomes = new Map<string, NoteOutcome>();
-  for (const path of vfs.list()) {
-    if (path.endsWith('/')) continue;
-    const found = vfs.stat(path, '/');
-    // Each file once: a symlink's target is noted under its own path (list() gives both).
-    if (!found.ok || found.stat.kind !== 'file' || found.realPath !== path) continue;
-    const source = vfs.source(found.stat.id);
-    if (source.size < ELF_MAGIC.length) continue;
-    const bytes = readWhole(source);
-    if (!isElf(bytes)) continue;
+  for (const { path, bytes } of elfFiles(vfs)) {
     const outcome = noteFile(engine, bytes, vfs, embed, options);
     outcomes.set(path, outcome);
     if (outcome.kind === 'written') replacements.set(path, outcome.bytes);

@@ -6,7 +6,7 @@ import { describeProblem } from '../elf/errors.ts';
 import type { Problem } from '../elf/types.ts';
 import { MemoryTree, TreeError } from './memory-tree.ts';
 import { mountVfs } from './mount.ts';
-import type { Vfs } from './types.ts';
+import type { TreeVfs } from './resolve.ts';
 
 export interface DroppedFile {
   /** Relative path as dropped, e.g. "closure/lib/libfoo.so.1" or just "prog". */
@@ -16,7 +16,7 @@ export interface DroppedFile {
   mode?: number;
 }
 
-export type DroppedTree = { ok: true; vfs: Vfs; tree: MemoryTree } | { ok: false; error: Problem; path: string };
+export type DroppedTree = { ok: true; vfs: TreeVfs<object>; tree: MemoryTree } | { ok: false; error: Problem; path: string };
 
 export function droppedFilesVfs(files: DroppedFile[], at = '/'): DroppedTree {
   const tree = new MemoryTree();
@@ -29,6 +29,6 @@ export function droppedFilesVfs(files: DroppedFile[], at = '/'): DroppedTree {
       return { ok: false, error: { ...describeProblem(code, 0), message: `${file.path}: ${error.message}` }, path: file.path };
     }
   }
-  const vfs = at === '/' ? tree.vfs() : mountVfs(null, [{ at, tree: tree.vfs() }]);
+  const vfs = (at === '/' ? tree.vfs() : mountVfs(null, [{ at, tree: tree.vfs() }])) as TreeVfs<object>;
   return { ok: true, vfs, tree };
 }

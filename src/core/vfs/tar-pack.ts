@@ -1,0 +1,91 @@
+// A tree as a GNU tar archive, for closures that did not come as a tar (loose files, a NAR, a
+// nix-store --export stream, or an xz/zstd tar the browser cannot recompress): directories,
+// regular files (contents read from the tree, mode kept), symlinks and hard links, in the tree's
+// byte order, member names relative ("nix/store/…") as GNU tar writes them. Names and link
+// targets over 100 bytes use GNU 'L'/'K' long-name records, which tar.ts reads back.
+import { readWhole } from '../engine/engine.ts';
+import { BLOCK } from './tar.ts';
+import type { TreeVfs } from './resolve.ts';
+
+const utf8 = new TextEncoder();
+const NAME_FIELD = 100;
+
+function octal(field: Uint8Array, at: number, width: number, value: number): void {
+  field.set(utf8.encode(value.toString(8).padStart(width - 1, '0')), at);
+}
+
+function header(name: Uint8Array, type: string, mode: number, size: number, link: Uint8Array): Uint8Array {
+  const h = new Uint8Array(BLOCK);
+  h.set(name.subarray(0, NAME_FIELD), 0);
+  octal(h, 100, 8, mode);
+  octal(h, 108, 8, 0);
+  octal(h, 116, 8, 0);
+  octal(h, 124, 12, size);
+  octal(h, 136, 12, 0);
+  h[156] = type.charCodeAt(0);
+  h.set(link.subarray(0, NAME_FIELD), 157);
+  h.set(utf8.encode('ustar  \0'), 257); // GNU magic and version
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  octal(h, 148, 7, sum);
+  return h;
+}
+
+function padding(size: number): Uint8Array {
+  return new Uint8Array((BLOCK - (size % BLOCK)) % BLOCK);
+}
+
+/** The archive, and the paths of special files (devices, FIFOs, sockets) it could not carry. */
+export function packTar(vfs: TreeVfs<object>): { bytes: Uint8Array; skipped: string[] } {
+  const b = vfs.backend;
+  const pieces: Uint8Array[] = [];
+  const firstPath = new Map<string, Uint8Array>();
+  const skipped: string[] = [];
+  const long = (type: 'L' | 'K', text: Uint8Array) => {
+    const data = new Uint8Array(text.length + 1); // NUL-terminated, as GNU tar writes it
+    data.set(text);
+    pieces.push(header(utf8.encode('././@LongLink'), type, 0o644, data.length, new Uint8Array()), data, padding(data.length));
+  };
+  const member = (name: Uint8Array, type: string, mode: number, link: Uint8Array, data: Uint8Array | null) => {
+    if (name.length > NAME_FIELD) long('L', name);
+    if (link.length > NAME_FIELD) long('K', link);
+    const size = data?.length ?? 0;
+    pieces.push(header(name, type, mode, size, link));
+    if (data) pieces.push(data, padding(size));
+  };
+  const walk = (dir: object, prefix: string) => {
+    for (const entry of b.names(dir)) {
+      const node = b.child(dir, entry);
+      if (node === null || typeof node === 'string') continue;
+      const path = prefix + entry;
+      const kind = b.kindOf(node);
+      if (kind === 'symlink') {
+        member(utf8.encode(path), '2', 0o777, utf8.encode(b.linkTarget(node)), null);
+        continue;
+      }
+      const stat = b.stat(node);
+      if (kind === 'dir') {
+        member(utf8.encode(path + '/'), '5', stat.mode, new Uint8Array(), null);
+        walk(node, path + '/');
+      } else if (kind === 'file') {
+        const key = `${stat.id.dev}:${stat.id.ino}`;
+        const first = firstPath.get(key);
+        if (first) member(utf8.encode(path), '1', stat.mode, first, null);
+        else {
+          firstPath.set(key, utf8.encode(path));
+          member(utf8.encode(path), '0', stat.mode, new Uint8Array(), readWhole(b.source(stat.id)));
+        }
+      } else skipped.push('/' + path); // a device, FIFO or socket: reported, never silently lost
+    }
+  };
+  walk(b.root(), '');
+  pieces.push(new Uint8Array(2 * BLOCK));
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return { bytes: out, skipped };
+}
