@@ -1,30 +1,26 @@
-// The page's side of the engine boundary: one module worker, wrapped once with Comlink, created on
-// first use. Files are read here and their bytes transferred (not copied) to the worker.
+// The page's side of the engine boundary: one module worker, wrapped once with Comlink, created
+// on first use. Cancelling a long job terminates the worker (a synchronous unpack or parse
+// cannot be interrupted by a message); the next call starts a fresh one, and the caller re-opens
+// the workspace it wants (docs/architecture.md habit 6, after squoosh's WorkerBridge).
 import * as Comlink from 'comlink';
-import { describeProblem } from '../core/elf/errors.ts';
-import type { ParseResult } from '../core/elf/types.ts';
 import type { EngineApi } from '../worker/api.ts';
 
+let worker: Worker | null = null;
 let remote: Comlink.Remote<EngineApi> | null = null;
 
-function engine(): Comlink.Remote<EngineApi> {
-  remote ??= Comlink.wrap<EngineApi>(
-    new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'stormglass-engine' }),
-  );
+export function engine(): Comlink.Remote<EngineApi> {
+  if (!remote) {
+    worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'stormglass-engine' });
+    remote = Comlink.wrap<EngineApi>(worker);
+  }
   return remote;
 }
 
-/**
- * Parse one chosen or dropped file in the worker. Unreadable files and bad ELF input resolve to
- * `{ ok: false, error }`; the promise rejects only if the engine itself cannot start.
- */
-export async function inspectFile(file: File): Promise<ParseResult> {
-  let buffer: ArrayBuffer;
-  try {
-    buffer = await file.arrayBuffer();
-  } catch {
-    return { ok: false, error: describeProblem('file_unreadable', 0) };
-  }
-  // The buffer is detached here after the call: nothing on the page may use it afterwards.
-  return engine().inspect(Comlink.transfer(buffer, [buffer]), file.name);
+/** Stops whatever the worker is doing; its workspace is gone with it. Pending calls never settle. */
+export function cancelEngine(): void {
+  worker?.terminate();
+  worker = null;
+  remote = null;
 }
+
+export { Comlink };
