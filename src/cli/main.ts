@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadEngine } from '../node/engine.ts';
 import { inspectCommand } from './inspect.ts';
 import { traceCommand, TraceUsageError } from './trace.ts';
+import { NEWEST_GLIBC_MINOR, OLDEST_GLIBC_MINOR, parseGlibcVersion } from '../core/loader/trace-settings.ts';
 import { noteCommand, NoteUsageError } from './note.ts';
 import { embedNote } from '../core/rewrite/index.ts';
 import type { EmbedNote } from '../core/note/apply.ts';
@@ -16,12 +17,17 @@ Commands:
       notes, versions. --json: one array entry per file; --symbols: add the dynamic symbols.
       Exit status 0 when every file was read, 1 when any was not a readable ELF.
 
-  trace [--profile NAME|FILE] [--cpu LEVEL] [--note-aware] [--root DIR | --archive FILE]
-        [--cwd DIR] [--env NAME=VALUE]... [--dlopen NAME[@CALLER]]... [--secure] [--json | --strace] PROGRAM
+  trace [--profile NAME|FILE] [--cpu LEVEL] [--glibc 2.NN] [--nix | --no-nix] [--note-aware]
+        [--root DIR | --archive FILE] [--cwd DIR] [--env NAME=VALUE]... [--dlopen NAME[@CALLER]]...
+        [--secure] [--json | --strace] PROGRAM
       Predict every call glibc's loader makes to find PROGRAM's libraries, without running it.
       --profile   auto (default: the program's interpreter, read), host (this machine's loader),
                   debian-12, debian-13, nixos, or a file (JSON profile or ld.so --list-diagnostics).
       --cpu       baseline, x86-64-v2, x86-64-v3, x86-64-v4 (default: this machine's level).
+      --glibc     2.${OLDEST_GLIBC_MINOR} ... 2.${NEWEST_GLIBC_MINOR}: the loader's version rules instead of the profile's version.
+      --nix, --no-nix  NixOS loader paths (the store glibc's lib/ as system directory, its
+                  ld.so.cache, which nixpkgs deletes, /etc/ld-nix.so.preload), or Debian's,
+                  instead of the profile's own. --glibc and --nix apply to auto and the presets.
       --note-aware  the loader patched to read .note.nixos.ldcache.
       --root DIR  the filesystem as seen from DIR; --archive FILE: a tar (.gz/.xz/.zst), NAR or
                   nix-store --export stream. --cwd: the program's working directory.
@@ -99,19 +105,23 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 
 async function runTrace(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand('trace', args, {
-    profile: { type: 'string', default: 'auto' }, cpu: { type: 'string' }, 'note-aware': { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'auto' }, cpu: { type: 'string' }, glibc: { type: 'string' },
+    nix: { type: 'boolean', default: false }, 'no-nix': { type: 'boolean', default: false }, 'note-aware': { type: 'boolean', default: false },
     root: { type: 'string' }, archive: { type: 'string' }, cwd: { type: 'string' },
     env: { type: 'string', multiple: true, default: [] }, dlopen: { type: 'string', multiple: true, default: [] },
     secure: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     strace: { type: 'boolean', default: false }, ...HELP,
   }, io, ({ values: v, positionals }) => (positionals.length !== 1 ? 'give exactly one PROGRAM'
+    : v.glibc !== undefined && parseGlibcVersion(v.glibc) === null ? `--glibc ${v.glibc}: give a version from 2.${OLDEST_GLIBC_MINOR} to 2.${NEWEST_GLIBC_MINOR}`
+    : v.nix && v['no-nix'] ? '--nix and --no-nix exclude each other'
     : v.root && v.archive ? '--root and --archive exclude each other'
     : v.json && v.strace ? '--json and --strace exclude each other' : null));
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   try {
     return await traceCommand(parsed.positionals[0]!, {
-      profile: v.profile!, cpu: v.cpu ?? null, noteAware: v['note-aware']!, root: v.root ?? null, archive: v.archive ?? null,
+      profile: v.profile!, cpu: v.cpu ?? null, glibc: v.glibc === undefined ? null : parseGlibcVersion(v.glibc),
+      nix: v.nix ? true : v['no-nix'] ? false : null, noteAware: v['note-aware']!, root: v.root ?? null, archive: v.archive ?? null,
       cwd: v.cwd ?? null, env: v.env!, dlopen: v.dlopen!, secure: v.secure!, output: v.json ? 'json' : v.strace ? 'strace' : 'text',
     }, io);
   } catch (error) {

@@ -8,9 +8,9 @@ import { hostCpuLevel } from '../node/host-cpu.ts';
 import { loadArchive } from '../core/vfs/load-archive.ts';
 import type { Vfs } from '../core/vfs/types.ts';
 import { formatProblem } from '../core/elf/errors.ts';
-import { adjustProfile, autoProfile, isPreset, profileFromText } from '../core/loader/choose-profile.ts';
-import { presetProfile } from '../core/loader/presets.ts';
+import { adjustProfile, profileFromText } from '../core/loader/choose-profile.ts';
 import type { LoaderProfile } from '../core/loader/profile.ts';
+import { isProfileChoice, profileForSettings } from '../core/loader/trace-settings.ts';
 import { simulate, SimulationError } from '../core/loader/simulate.ts';
 import { straceText } from '../core/loader/strace-format.ts';
 import { traceText } from '../core/loader/trace-text.ts';
@@ -19,6 +19,9 @@ import type { CliIo } from './io.ts';
 export interface TraceOptions {
   profile: string;
   cpu: string | null;
+  /** --glibc 2.NN and --nix/--no-nix: for `auto` and the presets only (TraceSettings). */
+  glibc: number | null;
+  nix: boolean | null;
   noteAware: boolean;
   root: string | null;
   archive: string | null;
@@ -42,17 +45,19 @@ async function openVfs(options: TraceOptions): Promise<Vfs> {
 }
 
 async function chooseProfile(options: TraceOptions, vfs: Vfs, interpreter: string | null): Promise<LoaderProfile> {
-  let profile: LoaderProfile;
-  if (options.profile === 'auto') profile = autoProfile(vfs, interpreter);
-  else if (options.profile === 'host') profile = await hostProfile();
-  else if (isPreset(options.profile)) profile = presetProfile(options.profile, [], interpreter);
-  else profile = profileFromText(readFileSync(options.profile, 'utf8'), options.profile);
-  // The CPU level: given, else this machine's for presets and `auto` (a file or host profile
-  // already says which subdirectories its loader had active).
-  const hostLevel = profile.arch === 'x86_64' ? hostCpuLevel() : null;
-  const keepsOwn = options.profile === 'host' || (!isPreset(options.profile) && options.profile !== 'auto');
-  const cpu = options.cpu ?? (keepsOwn ? null : hostLevel ?? 'baseline');
-  return adjustProfile(profile, cpu, options.noteAware);
+  if (isProfileChoice(options.profile)) {
+    // The CPU level: given, else this machine's. A level of another architecture activates no
+    // subdirectory (hwcapsForCpuLevel), as 'baseline' would.
+    const cpu = options.cpu ?? hostCpuLevel() ?? 'baseline';
+    return profileForSettings({ profile: options.profile, cpu, glibc: options.glibc, nix: options.nix, noteAware: options.noteAware }, vfs, interpreter);
+  }
+  // A host or file profile is what one loader reported: another version or other paths would
+  // describe a loader that does not exist (a 2.41 report lacks the legacy hwcap bits 2.36 probes,
+  // §1.2, §1.3).
+  if (options.glibc !== null || options.nix !== null) throw new TraceUsageError('--glibc, --nix and --no-nix change auto or a preset, not a host or file profile');
+  // It also says which subdirectories its loader had active.
+  const profile = options.profile === 'host' ? await hostProfile() : profileFromText(readFileSync(options.profile, 'utf8'), options.profile);
+  return adjustProfile(profile, options.cpu, options.noteAware);
 }
 
 function parseEnv(pairs: string[]): Record<string, string> {

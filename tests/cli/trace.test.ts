@@ -74,5 +74,9 @@ describe('stormglass trace', () => {
     expect((await run(['trace', '--json', '--strace', '/usr/bin/true'])).code).toBe(2);
     expect((await run(['trace', '/no/such/program'])).code).toBe(2);
     expect((await run(['trace', '--env', 'NOEQUALS', '/usr/bin/true'])).code).toBe(2);
+    expect((await run(['trace', '--glibc', '2.99', '/usr/bin/true'])).code).toBe(2);
+    expect((await run(['trace', '--nix', '--no-nix', '/usr/bin/true'])).code).toBe(2);
+    // A host or file profile is one loader's report: no other version or paths on top.
+    expect((await run(['trace', '--profile', 'host', '--glibc', '2.36', '/usr/bin/true'])).code).toBe(2);
   });
 });

@@ -1,19 +1,16 @@
 // Which loader profile a trace uses: a preset, `auto` (the program's own interpreter, read
 // statically, never run), a profile file (JSON, or the text of `ld.so --list-diagnostics`), then
-// the CPU level and the note-aware switch on top. `host` is the CLI's (src/node/host-profile.ts).
+// the CPU level and the note-aware switch on top. `host` is the CLI's (src/node/host-profile.ts);
+// trace-settings.ts puts `auto` and the presets together with the glibc and Nix overrides.
 import type { Vfs } from '../vfs/types.ts';
 import { hwcapsForCpuLevel } from './cpu.ts';
 import { parseDiagnostics } from './diagnostics.ts';
 import { readInterpreter } from './interpreter.ts';
-import { PRESET_IDS, presetProfile, type PresetId } from './presets.ts';
+import { presetProfile } from './presets.ts';
 import type { LoaderProfile } from './profile.ts';
 import { readWhole } from '../engine/engine.ts';
 
 export class ProfileError extends Error {}
-
-export function isPreset(name: string): name is PresetId {
-  return (PRESET_IDS as readonly string[]).includes(name);
-}
 
 /** The preset a program's interpreter path suggests: a /nix/store interpreter means NixOS. */
 function presetFor(interpreter: string | null, glibcMinor: number | null, hwcaps: string[]): LoaderProfile {

@@ -7,6 +7,21 @@ export type PresetId = (typeof PRESET_IDS)[number];
 
 const DEBIAN_DIRS = ['/lib/x86_64-linux-gnu/', '/usr/lib/x86_64-linux-gnu/', '/lib/', '/usr/lib/'];
 
+/** nixpkgs' preload file (dont-use-system-ld-so-preload.patch): no other glibc build uses it. */
+export const NIX_PRELOAD_FILE = '/etc/ld-nix.so.preload';
+
+/** The fields Nix mode changes (§5 "Nix mode for the simulator"): where the loader looks. */
+export type LoaderPaths = Pick<LoaderProfile, 'systemDirs' | 'dstLib' | 'cachePath' | 'preloadFile'>;
+
+export function loaderPaths({ systemDirs, dstLib, cachePath, preloadFile }: LoaderProfile): LoaderPaths {
+  return { systemDirs, dstLib, cachePath, preloadFile };
+}
+
+/** Whether a profile's loader is nixpkgs' glibc: told by its preload file, a nixpkgs-only path. */
+export function isNixLoader(profile: LoaderProfile): boolean {
+  return profile.preloadFile === NIX_PRELOAD_FILE;
+}
+
 function debian(id: PresetId, glibcMinor: number, hwcaps: string[]): LoaderProfile {
   return {
     id, source: `${id === 'debian-12' ? 'Debian 12' : 'Debian 13'} preset (glibc 2.${glibcMinor})`, glibcMinor, arch: 'x86_64',
@@ -31,7 +46,7 @@ export function nixosProfile(hwcaps: string[], interpreter: string | null): Load
   return {
     id: 'nixos', source: `NixOS preset (store glibc ${glibc})`, glibcMinor: minor, arch: 'x86_64',
     systemDirs: [`${glibc}/lib/`], dstLib: 'lib', platform: 'x86_64', hwcaps, legacyHwcapNames: ['x86_64'],
-    cachePath: `${glibc}/etc/ld.so.cache`, preloadFile: '/etc/ld-nix.so.preload', noteAware: false,
+    cachePath: `${glibc}/etc/ld.so.cache`, preloadFile: NIX_PRELOAD_FILE, noteAware: false,
   };
 }
 
