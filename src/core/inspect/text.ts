@@ -3,10 +3,10 @@
 import type { ElfReport, Note } from '../elf/types.ts';
 import { dtFlags1Names, dtFlagsNames } from '../elf/names/dynamic.ts';
 import { formatProblem } from '../elf/errors.ts';
+import { hex } from '../elf/hex.ts';
 
-const hex = (n: number, width = 0) => '0x' + n.toString(16).padStart(width, '0');
-
-function noteDetail(n: Note): string {
+/** A note's decoded content in readelf -n's words ("Build ID: …"); '' when it was not decoded. */
+export function noteDetail(n: Note): string {
   const d = n.decoded;
   if (!d) return '';
   switch (d.kind) {
