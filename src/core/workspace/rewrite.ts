@@ -77,7 +77,9 @@ export async function rewriteWorkspace(engine: Engine, vfs: TreeVfs<object>, sou
     const outcome = noteFile(engine, readWhole(vfs.source(found.stat.id)), vfs, embed, options);
     if (outcome.kind !== 'written') return { ok: false, message: `${baseName(scope.path)}: ${outcome.reason}`, error: outcome.kind === 'refused' ? outcome.error : null };
     const after = withReplacements(vfs, new Map([[found.realPath, outcome.bytes]]));
-    return { ok: true, download: { name: baseName(scope.path), bytes: outcome.bytes, mime: 'application/octet-stream' }, files: [noted(found.realPath, outcome)], after, notices: [] };
+    // The after tree keeps outcome.bytes; the download gets its own copy, which the worker
+    // transfers to the page (a transferred buffer is detached on this side).
+    return { ok: true, download: { name: baseName(scope.path), bytes: outcome.bytes.slice(), mime: 'application/octet-stream' }, files: [noted(found.realPath, outcome)], after, notices: [] };
   }
   const { replacements, outcomes } = noteTree(engine, vfs, embed, options);
   const files = [...outcomes].map(([path, outcome]) => noted(path, outcome));

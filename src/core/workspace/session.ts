@@ -64,6 +64,18 @@ function infoOf(source: DropSource): SourceInfo {
     : source;
 }
 
+/**
+ * Libraries whose SONAME names nothing in their own directory. In a package the SONAME is a
+ * symlink to the versioned file (libfoo.so.1 -> libfoo.so.1.2.3), and browsers leave symlinks out
+ * of a dropped or chosen folder, so the loader will not find them: say so, and how to keep them.
+ */
+function missingSonameLinks(vfs: TreeVfs<object>, elves: ElfEntry[]): string[] {
+  return elves
+    .filter((e) => e.kind === 'library' && e.soname !== null && !e.soname.includes('/'))
+    .filter((e) => !vfs.stat(`${e.path.slice(0, e.path.lastIndexOf('/'))}/${e.soname}`, '/').ok)
+    .map((e) => `${e.path} has SONAME ${e.soname}, which is not in its folder: browsers leave symlinks out of dropped folders, so the loader cannot find it by that name. Drop a tar of the folder to keep its symlinks.`);
+}
+
 export class WorkspaceSession {
   private current: (Tree & { source: DropSource }) | null = null;
   private after: Tree | null = null;
@@ -83,7 +95,8 @@ export class WorkspaceSession {
     }
     this.current = { vfs: opened.vfs, facts: new Map(), source: opened.source };
     this.after = null;
-    return { ok: true, summary: { source: infoOf(opened.source), files: paths.length, elves, notices: opened.notices } };
+    const notices = opened.source.kind === 'files' ? [...opened.notices, ...missingSonameLinks(opened.vfs, elves)] : opened.notices;
+    return { ok: true, summary: { source: infoOf(opened.source), files: paths.length, elves, notices } };
   }
 
   private tree(which: Which): Tree | null {
