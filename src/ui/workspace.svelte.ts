@@ -115,14 +115,21 @@ export class Workspace {
     this.openError = null;
     this.progress = { stage: 'reading', done: 0, total: entries.reduce((n, e) => n + e.file.size, 0), item: entries[0]!.path };
     let outcome: OpenOutcome;
+    // Progress comes over the callback's own MessagePort, which is not ordered with the call's
+    // reply: a report can arrive after the result, and must not bring the progress bar back.
+    let live = true;
+    const report = Comlink.proxy((p: Progress) => {
+      if (live) this.progress = p;
+    });
     try {
-      outcome = await this.job<OpenOutcome>(() => engine().open(entries, at, Comlink.proxy((p: Progress) => (this.progress = p))));
+      outcome = await this.job<OpenOutcome>(() => engine().open(entries, at, report));
     } catch (error) {
-      this.progress = null;
       if (error instanceof Cancelled) return this.afterCancel();
       throw error;
+    } finally {
+      live = false;
+      this.progress = null;
     }
-    this.progress = null;
     if (!outcome.ok) {
       // The workspace in the worker is unchanged: the previous one stays usable.
       this.openError = outcome;

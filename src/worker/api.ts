@@ -3,7 +3,6 @@
 // Only plain data crosses. Dropped files go in as Blobs (structured clone shares the file, the
 // page never reads or copies the bytes); the worker reads them. Expected failures come back as
 // `{ ok: false, … }` data; only a broken build (the wasm cannot be fetched or compiled) rejects.
-import type { ParseResult } from '../core/elf/types.ts';
 import type { TraceSettings } from '../core/loader/trace-settings.ts';
 import type { PatchelfVersion } from '../core/note/apply.ts';
 import type { RewriteScope } from '../core/workspace/rewrite.ts';
@@ -16,8 +15,6 @@ export interface DropEntry {
 }
 
 export type EngineApi = {
-  /** Parse one file on its own (no workspace): for a quick look at a single ELF. */
-  inspect(buffer: ArrayBuffer, name: string): Promise<ParseResult>;
   /** Replace the workspace with what was dropped: read, unpack, catalogue. */
   open(entries: DropEntry[], at: string, onProgress: OnProgress): Promise<OpenOutcome>;
   trace(program: string, settings: TraceSettings, which: Which): Promise<TraceOutcome>;

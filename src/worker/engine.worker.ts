@@ -40,9 +40,6 @@ async function workspace(): Promise<WorkspaceSession> {
 }
 
 const api = {
-  async inspect(buffer, _name) {
-    return (await loadEngine()).parse(new Uint8Array(buffer));
-  },
   async open(entries, at, onProgress) {
     const ws = await workspace();
     const read = await readBlobs(entries, onProgress);

@@ -1,14 +1,15 @@
-// The first page, end to end against the built app: a file goes from the input (or a drop) to the
-// engine worker and back, and the page shows what the real readelf sees in the same file.
+// Single files, end to end against the built app: a file goes from the input (or a drop) to the
+// engine worker and back, and the ELF details show what the real readelf sees in the same file;
+// files that are not ELF, or are cut short, show their error code and byte offset.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { screenshot, tabTo } from './support.ts';
 
 const LS = '/usr/bin/ls';
 const TRUE = '/usr/bin/true';
-const SCREENSHOT = 'test-results/screenshots/first-page.png';
 
 /** The interpreter and NEEDED list (in order) as binutils' readelf prints them. */
 function readelf(path: string): { interpreter: string | null; needed: string[] } {
@@ -26,9 +27,11 @@ test.afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function openPage(page: Page) {
+/** The page with its demo traced, then `paths` chosen with the file input. */
+async function choose(page: Page, paths: string | string[]) {
   await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1, name: 'Stormglass' })).toBeVisible();
+  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await page.getByLabel('Choose files').setInputFiles(paths);
 }
 
 test('choosing /usr/bin/ls shows the interpreter and NEEDED that readelf reports', async ({ page }) => {
@@ -36,25 +39,20 @@ test('choosing /usr/bin/ls shows the interpreter and NEEDED that readelf reports
   expect(expected.interpreter).not.toBeNull();
   expect(expected.needed.length).toBeGreaterThan(0);
 
-  await openPage(page);
-  await page.getByLabel('Choose files to inspect').setInputFiles(LS);
-
+  await choose(page, LS);
+  // The one program of the drop is selected and traced.
+  await expect(page.getByTestId('status')).toHaveText('Traced /ls.');
+  await page.getByRole('tab', { name: 'ELF details' }).click();
   const summary = page.getByRole('region', { name: 'ELF summary: ls' });
   await expect(summary).toBeVisible();
   await expect(summary.getByTestId('interpreter')).toHaveText(expected.interpreter!);
   await expect(summary.getByTestId('needed').getByRole('listitem')).toHaveText(expected.needed);
   await expect(summary.getByTestId('class')).toHaveText('ELF64');
-  await expect(summary.getByTestId('file-size')).toContainText(
-    new Intl.NumberFormat('en').format(readFileSync(LS).length),
-  );
-  await expect(page.getByTestId('status')).toHaveText('Read 1 of 1 file.');
-  await expect(page.getByRole('alert')).toHaveCount(0);
-
-  mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  await expect(summary.getByTestId('file-size')).toContainText(new Intl.NumberFormat('en').format(readFileSync(LS).length));
+  await screenshot(page, 'playground-details');
 });
 
-test('a corrupt file shows its error code and byte offset, and the page still works', async ({ page }) => {
+test('files that are not ELF or are cut short show their code and byte offset; the rest still works', async ({ page }) => {
   // "\x7fELG": the fourth magic byte (offset 3) is wrong.
   const badMagic = join(scratch, 'not-elf.bin');
   writeFileSync(badMagic, Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x47, 2, 1, 1]), Buffer.alloc(57)]));
@@ -62,29 +60,25 @@ test('a corrupt file shows its error code and byte offset, and the page still wo
   const truncated = join(scratch, 'ls-30-bytes');
   writeFileSync(truncated, readFileSync(LS).subarray(0, 30));
 
-  await openPage(page);
-  const input = page.getByLabel('Choose files to inspect');
+  await choose(page, [badMagic, truncated, TRUE]);
+  const workspace = page.getByTestId('workspace');
+  const problems = workspace.getByTestId('parse-error');
+  await expect(problems).toHaveCount(2);
+  await expect(problems.filter({ hasText: 'not-elf.bin' })).toContainText('Not an ELF file');
+  await expect(problems.filter({ hasText: 'not-elf.bin' }).getByTestId('error-code')).toHaveText('elf_bad_magic');
+  await expect(problems.filter({ hasText: 'not-elf.bin' }).getByTestId('error-offset')).toHaveText('0x3');
+  await expect(problems.filter({ hasText: 'ls-30-bytes' }).getByTestId('error-code')).toHaveText('elf_truncated');
+  await expect(problems.filter({ hasText: 'ls-30-bytes' }).getByTestId('error-offset')).toHaveText('0x1e');
 
-  await input.setInputFiles(badMagic);
-  const alert = page.getByRole('alert');
-  await expect(alert).toHaveCount(1);
-  await expect(alert).toContainText('not-elf.bin');
-  await expect(alert).toContainText('elf_bad_magic at byte 0x3');
-  await expect(alert).toContainText('Not an ELF file');
-
-  await input.setInputFiles(truncated);
-  await expect(alert).toHaveCount(1);
-  await expect(alert).toContainText('elf_truncated at byte 0x1e');
-
-  await input.setInputFiles(TRUE);
-  const summary = page.getByRole('region', { name: 'ELF summary: true' });
-  await expect(summary).toBeVisible();
-  await expect(summary.getByTestId('interpreter')).toHaveText(readelf(TRUE).interpreter!);
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  // The good file among them is the one program, selected and traced.
+  await expect(page.getByTestId('status')).toHaveText('Traced /true.');
+  await page.getByRole('tab', { name: 'ELF details' }).click();
+  await expect(page.getByRole('region', { name: 'ELF summary: true' }).getByTestId('interpreter')).toHaveText(readelf(TRUE).interpreter!);
 });
 
-test('dropping files on the drop zone parses every one of them', async ({ page }) => {
-  await openPage(page);
+test('dropping files on the drop zone reads every one of them', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
   const files = [
     { name: 'true', bytes: [...readFileSync(TRUE)] },
     { name: 'empty.so', bytes: [] as number[] },
@@ -100,39 +94,38 @@ test('dropping files on the drop zone parses every one of them', async ({ page }
   await zone.dispatchEvent('dragover', { dataTransfer });
   await zone.dispatchEvent('drop', { dataTransfer });
 
-  const summary = page.getByRole('region', { name: 'ELF summary: true' });
-  await expect(summary).toBeVisible();
-  await expect(summary.getByTestId('needed').getByRole('listitem')).toHaveText(readelf(TRUE).needed);
-  const alert = page.getByRole('alert');
-  await expect(alert).toContainText('empty.so');
-  await expect(alert).toContainText('elf_empty at byte 0x0');
-  await expect(page.getByTestId('status')).toHaveText('Read 1 of 2 files; 1 could not be read.');
+  await expect(page.getByTestId('workspace-source')).toContainText('2 dropped files: 2 files, 1 ELF.');
+  const problem = page.getByTestId('workspace').getByTestId('parse-error');
+  await expect(problem).toContainText('empty.so');
+  await expect(problem.getByTestId('error-code')).toHaveText('elf_empty');
+  await expect(page.getByTestId('status')).toHaveText('Traced /true.');
+  await page.getByRole('tab', { name: 'ELF details' }).click();
+  await expect(page.getByRole('region', { name: 'ELF summary: true' }).getByTestId('needed').getByRole('listitem')).toHaveText(readelf(TRUE).needed);
 });
 
-test('the file input is reachable with Tab and shows a visible focus ring', async ({ page }) => {
-  await openPage(page);
-  const input = page.getByLabel('Choose files to inspect');
-  for (let i = 0; i < 10; i++) {
-    await page.keyboard.press('Tab');
-    if (await input.evaluate((el) => el === document.activeElement)) break;
-  }
+test('pasting files opens them like a drop', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'true'));
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+  }, [...readFileSync(TRUE)]);
+  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file');
+  await expect(page.getByTestId('status')).toHaveText('Traced /true.');
+});
+
+test('the file input is reachable with Tab and its button shows a visible focus ring', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  const input = page.getByLabel('Choose files');
+  await tabTo(page, input);
   await expect(input).toBeFocused();
-  const ring = await input.evaluate((el) => {
+  // The input is visually hidden; its label is the visible button and carries the ring.
+  const ring = await page.locator('label[for="file-input"]').evaluate((el) => {
     const style = getComputedStyle(el);
-    return {
-      visible: el.matches(':focus-visible'),
-      style: style.outlineStyle,
-      width: parseFloat(style.outlineWidth),
-      color: style.outlineColor,
-    };
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
   });
-  expect(ring.visible).toBe(true);
   expect(ring.style).not.toBe('none');
   expect(ring.width).toBeGreaterThanOrEqual(2);
-  // The drop zone around it shows the focus too: its border changes colour while focus is inside.
-  const zone = page.getByTestId('drop-zone');
-  const borderOf = () => zone.evaluate((el) => getComputedStyle(el).borderTopColor);
-  await expect.poll(borderOf).toBe(ring.color);
-  await input.blur();
-  await expect.poll(borderOf).not.toBe(ring.color);
 });

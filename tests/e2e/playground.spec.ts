@@ -34,6 +34,8 @@ test('the built-in demo opens traced, with the totals and load order of stormgla
   expect(shown).toBeGreaterThan(5);
   for (let i = 0; i < shown; i++) await expect(rows.nth(i)).toContainText(expected.lookups[i]!.name);
   await screenshot(page, 'playground-demo');
+  await page.getByRole('button', { name: 'Expand all failing' }).click();
+  await screenshot(page, 'playground-tree', page.getByRole('tablist'));
 });
 
 test('a dropped tar.gz closure and a dropped folder give the same totals as the CLI on the same files', async ({ page }) => {
@@ -101,7 +103,7 @@ test('embed the note in the closure: before/after, download, re-open and see the
   const number = new Intl.NumberFormat('en');
   await expect(result.getByTestId('meter-failed-opens')).toHaveText(number.format(before.totals.program.failedOpens));
   await expect(result.getByTestId('meter-after-failed-opens')).toHaveText(number.format(after.totals.program.failedOpens));
-  await screenshot(page, 'playground-fix');
+  await screenshot(page, 'playground-fix', result);
 
   // Re-open the download: the program carries a note that is up to date and glibc would accept.
   await page.getByLabel('Choose files').setInputFiles(noted);

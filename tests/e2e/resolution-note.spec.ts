@@ -1,14 +1,22 @@
 // The resolution note (.note.nixos.ldcache) is decoded on the page: a valid one with each soname's
 // path list as glibc would try it, an invalid one with the reason glibc would ignore it.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
 const VALID = 'tests/fixtures/elf/elf64-be-ldcache';
 const UNTERMINATED = 'tests/fixtures/bad/ldcache_desc_unterminated';
 
-test('a valid resolution note shows each soname with its path list', async ({ page }) => {
+/** The file alone in the workspace, shown in the ELF details tab. */
+async function openDetails(page: Page, path: string) {
   await page.goto('/');
-  await page.getByLabel('Choose files to inspect').setInputFiles(VALID);
+  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await page.getByLabel('Choose files').setInputFiles(path);
+  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file');
+  await page.getByRole('tab', { name: 'ELF details' }).click();
+}
+
+test('a valid resolution note shows each soname with its path list', async ({ page }) => {
+  await openDetails(page, VALID);
   const summary = page.getByRole('region', { name: /ELF summary/ });
   await expect(summary.getByTestId('ldcache-verdict')).toHaveText(/glibc would accept/);
   // The worked example of resolution-note.md §2.2, written into the fixture by its generator.
@@ -22,8 +30,7 @@ test('a valid resolution note shows each soname with its path list', async ({ pa
 test('a note glibc would ignore says why, with the code and byte offset', async ({ page }) => {
   const manifest: { file: string; offset: number }[] = JSON.parse(readFileSync('tests/fixtures/bad/manifest.json', 'utf8'));
   const offset = manifest.find((c) => c.file === 'ldcache_desc_unterminated')!.offset;
-  await page.goto('/');
-  await page.getByLabel('Choose files to inspect').setInputFiles(UNTERMINATED);
+  await openDetails(page, UNTERMINATED);
   const verdict = page.getByRole('region', { name: /ELF summary/ }).getByTestId('ldcache-verdict');
   await expect(verdict).toHaveText(/glibc would ignore/);
   await expect(verdict).toContainText(`ldcache_desc_unterminated at byte 0x${offset.toString(16)}`);

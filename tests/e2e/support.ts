@@ -33,8 +33,12 @@ export async function openDemo(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('status')).toHaveText(/^Traced /);
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** A screenshot of the viewport for the README, without the passing "ready to work offline" notice. */
+export async function screenshot(page: Page, name: string, focus?: Locator): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const notice = page.getByTestId('offline-ready');
+  if (await notice.isVisible()) await notice.getByRole('button', { name: 'Dismiss' }).click();
+  if (focus) await focus.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
 }
 

@@ -19,19 +19,24 @@ export interface ElfEntry {
   needed: number;
   /** Carries a .note.nixos.ldcache (valid or not). */
   hasNote: boolean;
-  /** Why the file could not be read as ELF; kind is null then. */
+  /** Why the file could not be read as ELF (not ELF at all included); kind is null then. */
   error: Problem | null;
 }
 
 const ET_DYN = 3;
 
-/** Yields one entry per ELF file among `paths` (non-ELF files are skipped), in order. */
-export function* catalogElfFiles(engine: Engine, vfs: Vfs, paths: string[]): Generator<ElfEntry> {
+/**
+ * Yields one entry per ELF file among `paths`, in order. With `everyFile`, files that do not
+ * start like ELF get an entry too, with the core's error (elf_bad_magic, elf_empty, ...): files
+ * the user dropped one by one are never skipped silently. In an archive they are data, docs and
+ * scripts, and are only counted.
+ */
+export function* catalogElfFiles(engine: Engine, vfs: Vfs, paths: string[], everyFile = false): Generator<ElfEntry> {
   for (const path of paths) {
     const found = vfs.stat(path, '/');
     if (!found.ok) continue;
     const source = vfs.source(found.stat.id);
-    if (!startsLikeElf(source)) continue;
+    if (!everyFile && !startsLikeElf(source)) continue;
     const size = found.stat.size;
     // Demand-loaded: only the chunks holding headers, dynamic section and notes are read.
     const parsed = engine.parseSource(source);

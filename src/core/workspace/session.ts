@@ -89,7 +89,7 @@ export class WorkspaceSession {
     const paths = regularFiles(opened.vfs);
     const elves: ElfEntry[] = [];
     let done = 0;
-    for (const entry of catalogElfFiles(this.engine, opened.vfs, paths)) {
+    for (const entry of catalogElfFiles(this.engine, opened.vfs, paths, opened.source.kind === 'files')) {
       elves.push(entry);
       if (++done % 64 === 0) progress({ stage: 'parsing', done, total: paths.length, item: entry.path });
     }
