@@ -29,6 +29,8 @@ export interface LoadedArchive {
   buffer: SinkStrategy | 'none';
   /** nix-export: the store paths with their references and derivers. */
   storePaths: ExportedPath[];
+  /** nar: where the NAR's root object is in the tree ('/' for a directory NAR); null otherwise. */
+  narRoot: string | null;
 }
 
 export type LoadResult = LoadedArchive | { ok: false; error: Problem };
@@ -44,7 +46,7 @@ function hasUstarMagic(b: Uint8Array): boolean {
 
 /** Reads an uncompressed archive (tar, NAR or export stream). */
 export function readArchive(bytes: Uint8Array, options: LoadOptions = {}): LoadResult {
-  const done = (format: ArchiveFormat, tree: MemoryTree, storePaths: ExportedPath[] = []): LoadedArchive => ({
+  const done = (format: ArchiveFormat, tree: MemoryTree, storePaths: ExportedPath[] = [], narRoot: string | null = null): LoadedArchive => ({
     ok: true,
     vfs: tree.vfs(),
     tree,
@@ -53,6 +55,7 @@ export function readArchive(bytes: Uint8Array, options: LoadOptions = {}): LoadR
     bytes,
     buffer: 'none',
     storePaths,
+    narRoot,
   });
   if (isNixExport(bytes)) {
     const r = readNixExport(bytes);
@@ -60,7 +63,7 @@ export function readArchive(bytes: Uint8Array, options: LoadOptions = {}): LoadR
   }
   if (isNar(bytes)) {
     const r = readNar(bytes, options.narFileAt);
-    return r.ok ? done('nar', r.tree) : r;
+    return r.ok ? done('nar', r.tree, [], r.root) : r;
   }
   if (hasUstarMagic(bytes) || looksLikeTar(bytes)) {
     const r = readTar(bytes);

@@ -201,7 +201,8 @@ function insertEntry(tree: MemoryTree, frame: Frame, node: MemNode, at: number):
   }
 }
 
-export type NarResult = { ok: true; tree: MemoryTree } | { ok: false; error: Problem };
+/** `root`: where the NAR's root object sits in the tree: '/' for a directory, else the file's place. */
+export type NarResult = { ok: true; tree: MemoryTree; root: string } | { ok: false; error: Problem };
 
 export function problemOf(error: unknown): Problem {
   if (error instanceof ArchiveError) return describeProblem(error.code, error.offset);
@@ -232,7 +233,7 @@ export function readNar(bytes: Uint8Array, fileAt = '/result'): NarResult {
       tree.insert(parent, fileAt.slice(slash + 1), node);
     }
     if (r.pos !== bytes.length) throw new ArchiveError('archive_bad_nar', r.pos, 'bytes after the end of the archive');
-    return { ok: true, tree };
+    return { ok: true, tree, root: node === tree.root ? '/' : fileAt };
   } catch (error) {
     return { ok: false, error: problemOf(error) };
   }

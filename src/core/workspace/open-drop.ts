@@ -7,7 +7,7 @@ import { detectCompression, type Compression } from '../vfs/decompress.ts';
 import { droppedFilesVfs, type DroppedFile } from '../vfs/dropped-files.ts';
 import { loadArchive, type ArchiveFormat } from '../vfs/load-archive.ts';
 import { isNar } from '../vfs/nar.ts';
-import { isNixExport } from '../vfs/nix-export.ts';
+import { isNixExport, type ExportedPath } from '../vfs/nix-export.ts';
 import type { TreeVfs } from '../vfs/resolve.ts';
 import { looksLikeTar } from '../vfs/tar.ts';
 
@@ -19,6 +19,10 @@ export type DropSource =
       compression: Compression;
       /** The decompressed archive (file contents are views of it). */
       bytes: Uint8Array;
+      /** nix-export: the store paths in stream order, with references and deriver. */
+      storePaths: ExportedPath[];
+      /** nar: where the NAR's root object is in the tree. */
+      narRoot: string | null;
     }
   | { kind: 'files'; at: string; count: number };
 
@@ -40,7 +44,10 @@ export async function openDrop(files: DroppedFile[], at = '/'): Promise<OpenedDr
   if (only && looksLikeArchive(only.bytes)) {
     const loaded = await loadArchive(only.bytes);
     if (!loaded.ok) return { ok: false, error: loaded.error, path: only.path };
-    const source: DropSource = { kind: 'archive', name: baseName(only.path), format: loaded.format, compression: loaded.compression, bytes: loaded.bytes };
+    const source: DropSource = {
+      kind: 'archive', name: baseName(only.path), format: loaded.format, compression: loaded.compression,
+      bytes: loaded.bytes, storePaths: loaded.storePaths, narRoot: loaded.narRoot,
+    };
     return { ok: true, vfs: loaded.vfs as TreeVfs<object>, source, notices: [] };
   }
   const tree = droppedFilesVfs(files, at);

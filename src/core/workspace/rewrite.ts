@@ -1,8 +1,8 @@
 // "Rewrite and download": embed the resolution note in one ELF or in every ELF of the workspace,
 // and package the result as the user will download it: the file itself, or the closure as an
-// archive of the kind it came in (a tar stays a tar with every other byte unchanged, gzip is
-// recompressed). Kinds the browser cannot write back (NAR, export streams, xz, zstd, loose files)
-// become a tar of the same tree, and the result says so.
+// archive of the kind it came in (a tar stays a tar with every other byte unchanged; a NAR and an
+// export stream are written again; gzip is recompressed). What the browser cannot write (xz and
+// zstd compression, loose files) becomes a tar of the same tree, and the result says so.
 import type { Engine } from '../engine/engine.ts';
 import { readWhole } from '../engine/engine.ts';
 import type { Problem } from '../elf/types.ts';
@@ -11,6 +11,7 @@ import { gzip } from '../vfs/gzip.ts';
 import type { MemNode } from '../vfs/memory-tree.ts';
 import type { TreeVfs } from '../vfs/resolve.ts';
 import { packTar } from '../vfs/tar-pack.ts';
+import { narOfTree, writeExport, writeNar } from '../vfs/nar-write.ts';
 import { rewriteTar } from '../vfs/tar-rewrite.ts';
 import type { DropSource } from './open-drop.ts';
 import { withReplacements } from './overlay.ts';
@@ -45,28 +46,57 @@ function noted(path: string, outcome: NoteOutcome): NotedFile {
   return { path, outcome: outcome.kind, entries: 0, reason: outcome.reason, error: outcome.kind === 'refused' ? outcome.error : null };
 }
 
-/** closure.tar.gz -> closure-noted.tar.gz; anything else gets "-noted" before its last extension. */
+/** closure.tar.gz -> closure-noted.tar.gz, x.nar -> x-noted.nar: the archive suffixes give way to `extension`. */
 export function notedName(name: string, extension: string): string {
-  const stem = name.replace(/(\.tar(\.(gz|xz|zst))?|\.tgz|\.nar(\.(gz|xz|zst))?|\.closure|\.export)$/i, '');
+  const stem = name.replace(/\.(gz|xz|zst)$/i, '').replace(/\.(tar|tgz|nar|closure|export)$/i, '');
   return `${stem || 'workspace'}-noted${extension}`;
 }
 
+const COMPRESSED = new Set(['xz', 'zstd']);
+
+/** The rewritten tree in the form it came in, where the browser can write that form. */
 async function packClosure(after: TreeVfs<MemNode>, source: DropSource, replacements: Map<string, Uint8Array>): Promise<{ download: Download; notices: string[] } | { error: Problem }> {
-  if (source.kind === 'archive' && source.format === 'tar' && (source.compression === 'none' || source.compression === 'gzip')) {
-    const rewritten = rewriteTar(source.bytes, replacements);
-    if (!rewritten.ok) return { error: rewritten.error };
-    return source.compression === 'gzip'
-      ? { download: { name: notedName(source.name, '.tar.gz'), bytes: await gzip(rewritten.bytes), mime: 'application/gzip' }, notices: [] }
-      : { download: { name: notedName(source.name, '.tar'), bytes: rewritten.bytes, mime: 'application/x-tar' }, notices: [] };
+  if (source.kind === 'archive' && !COMPRESSED.has(source.compression)) {
+    const gz = source.compression === 'gzip';
+    const finish = async (bytes: Uint8Array, extension: string, mime: string, notices: string[] = []) => ({
+      download: gz
+        ? { name: notedName(source.name, `${extension}.gz`), bytes: await gzip(bytes), mime: 'application/gzip' }
+        : { name: notedName(source.name, extension), bytes, mime },
+      notices,
+    });
+    if (source.format === 'tar') {
+      // Every other member byte for byte as it was (tar-rewrite.ts).
+      const rewritten = rewriteTar(source.bytes, replacements);
+      return rewritten.ok ? finish(rewritten.bytes, '.tar', 'application/x-tar') : { error: rewritten.error };
+    }
+    if (source.format === 'nar') {
+      const nar = narOfTree(after, source.narRoot ?? '/');
+      return finish(writeNar(nar.node), '.nar', 'application/x-nix-nar', nar.skipped.map(cannotCarry));
+    }
+    // nix-store --export: each store path again, with its references and deriver. A signature
+    // would not match the changed contents, so none is written (nix-store --import then wants
+    // the paths to be trusted another way, as for any unsigned import).
+    const skipped: string[] = [];
+    const stream = writeExport(source.storePaths.map((p) => {
+      const nar = narOfTree(after, p.storePath);
+      skipped.push(...nar.skipped);
+      return { storePath: p.storePath, nar: writeNar(nar.node), references: p.references, deriver: p.deriver };
+    }));
+    return finish(stream, '.closure', 'application/octet-stream', [
+      'The export stream is written without signatures: they would not match the rewritten files.',
+      ...skipped.map(cannotCarry),
+    ]);
   }
   const packed = packTar(after);
   const why = source.kind === 'files'
     ? 'The dropped files are downloaded as one tar archive.'
-    : source.format !== 'tar'
-      ? `Stormglass cannot write a ${source.format === 'nar' ? 'NAR' : 'nix-store --export stream'} yet; the closure is downloaded as a tar of the same tree.`
-      : `Stormglass cannot recompress ${source.compression} in the browser; the closure is downloaded as an uncompressed tar.`;
-  const notices = [why, ...packed.skipped.map((p) => `${p} is a device, FIFO or socket; a tar download does not carry it.`)];
+    : `Stormglass cannot write ${source.compression} in the browser; the closure is downloaded as an uncompressed tar.`;
+  const notices = [why, ...packed.skipped.map(cannotCarry)];
   return { download: { name: notedName(source.kind === 'archive' ? source.name : 'workspace', '.tar'), bytes: packed.bytes, mime: 'application/x-tar' }, notices };
+}
+
+function cannotCarry(path: string): string {
+  return `${path} is a device, FIFO or socket; the download cannot carry it.`;
 }
 
 export async function rewriteWorkspace(engine: Engine, vfs: TreeVfs<object>, source: DropSource, scope: RewriteScope, options: NoteOptions): Promise<WorkspaceRewrite> {
