@@ -221,3 +221,16 @@ test('export: the JSON is stormglass trace --json, and the shown command line re
   const fromCliStrace = execFileSync('bash', ['-c', `node bin/stormglass.js trace --strace ${words}`], { encoding: 'utf8' });
   expect(readFileSync(straceFile, 'utf8')).toBe(fromCliStrace);
 });
+
+test('loose files go where the user places them; a relative place is refused with a reason', async ({ page }) => {
+  await openDemo(page);
+  const at = page.getByLabel('Place files and folders at');
+  await at.fill('usr/bin');
+  await expect(page.getByText('Give an absolute directory without . or .. components.')).toBeVisible();
+  await expect(page.getByLabel('Choose files')).toBeDisabled();
+  await at.fill('/usr/bin');
+  await page.getByLabel('Choose files').setInputFiles('/usr/bin/ls');
+  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file at /usr/bin');
+  await expect(page.getByTestId('program-select')).toHaveValue('/usr/bin/ls');
+  await expect(page.getByTestId('status')).toHaveText('Traced /usr/bin/ls.');
+});
