@@ -6,7 +6,8 @@ import type { Problem } from '../core/elf/types.ts';
 import { DEFAULT_SETTINGS, type TraceSettings } from '../core/loader/trace-settings.ts';
 import type { Trace } from '../core/loader/trace-types.ts';
 import type { NotedFile, RewriteScope } from '../core/workspace/rewrite.ts';
-import type { FileDetails, OpenOutcome, Progress, RewriteOutcome, WorkspaceSummary } from '../core/workspace/session.ts';
+import type { FileDetails, OpenOutcome, Progress, RewriteOutcome, TraceOutcome, WorkspaceSummary } from '../core/workspace/session.ts';
+import { formatProblem } from '../core/elf/errors.ts';
 import type { DropEntry } from '../worker/api.ts';
 import { cancelEngine, Comlink, engine } from './engine-client.ts';
 import { settingsFromQuery, settingsToQuery } from './permalink.ts';
@@ -33,7 +34,9 @@ export interface RewriteView {
   noted: FileDetails | null;
 }
 
-class Cancelled extends Error {}
+const CANCELLED = Symbol('cancelled');
+/** At most this many notices are kept on screen; older ones scroll away. */
+const MESSAGES_KEPT = 5;
 
 const demoUrl = (name: string) => new URL(`demo/${name}`, document.baseURI).href;
 
@@ -67,10 +70,13 @@ export class Workspace {
     return this.progress !== null;
   }
 
-  /** Runs one cancellable worker job; a cancel rejects it with Cancelled. */
-  private async job<T>(work: () => Promise<T>): Promise<T> {
-    const cancelled = new Promise<never>((_, reject) => {
-      this.cancelJob = () => reject(new Cancelled());
+  /**
+   * Runs one cancellable worker job: its result, or CANCELLED when the user pressed Cancel (the
+   * worker is gone then, with whatever the job was waiting for).
+   */
+  private async job<T>(work: () => Promise<T>): Promise<T | typeof CANCELLED> {
+    const cancelled = new Promise<typeof CANCELLED>((resolve) => {
+      this.cancelJob = () => resolve(CANCELLED);
     });
     try {
       return await Promise.race([work(), cancelled]);
@@ -100,7 +106,7 @@ export class Workspace {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       archive = await response.blob();
     } catch (error) {
-      this.messages = [...this.messages, `The built-in demo could not be loaded (${error instanceof Error ? error.message : String(error)}). Drop your own files instead.`];
+      this.say(`The built-in demo could not be loaded (${error instanceof Error ? error.message : String(error)}). Drop your own files instead.`);
       return;
     }
     this.demo = info;
@@ -114,36 +120,32 @@ export class Workspace {
     if (entries.length === 0) return;
     this.openError = null;
     this.progress = { stage: 'reading', done: 0, total: entries.reduce((n, e) => n + e.file.size, 0), item: entries[0]!.path };
-    let outcome: OpenOutcome;
     // Progress comes over the callback's own MessagePort, which is not ordered with the call's
     // reply: a report can arrive after the result, and must not bring the progress bar back.
     let live = true;
     const report = Comlink.proxy((p: Progress) => {
       if (live) this.progress = p;
     });
-    try {
-      outcome = await this.job<OpenOutcome>(() => engine().open(entries, at, report));
-    } catch (error) {
-      if (error instanceof Cancelled) return this.afterCancel();
-      throw error;
-    } finally {
-      live = false;
-      this.progress = null;
-    }
+    const outcome = await this.job<OpenOutcome>(() => engine().open(entries, at, report));
+    live = false;
+    this.progress = null;
+    if (outcome === CANCELLED) return this.afterCancel();
     if (!outcome.ok) {
       // The workspace in the worker is unchanged: the previous one stays usable.
       this.openError = outcome;
       return;
     }
     this.summary = outcome.summary;
-    this.rewrite = null;
+    this.dropRewrite();
     this.details = null;
     const programs = this.programs;
     const wanted = options.program && programs.includes(options.program) ? options.program : null;
     this.program = wanted ?? (programs.length === 1 ? programs[0]! : null);
     if (options.store ?? true) await this.remember({ kind: 'drop', entries, at });
     this.updateAddress();
-    await this.retrace();
+    // The first trace of a new workspace can be long (a big closure): it shows as a stage and can
+    // be cancelled; a cancel then re-opens the workspace with no program chosen.
+    await this.retrace(true);
   }
 
   private async remember(source: StoredSource): Promise<void> {
@@ -164,18 +166,30 @@ export class Workspace {
     this.cancelJob?.();
   }
 
-  private async afterCancel(): Promise<void> {
-    this.messages = [...this.messages, 'Cancelled.'];
+  private async afterCancel(program: string | null = this.program): Promise<void> {
+    this.say('Cancelled.');
     const previous = this.origin;
     this.summary = null;
     this.trace = null;
-    if (previous?.kind === 'drop') await this.open(previous.entries, previous.at, { store: false, program: this.program });
-    else if (previous?.kind === 'demo') await this.openDemo({ program: this.program, useDemoSettings: false });
+    this.dropRewrite();
+    if (previous?.kind === 'drop') await this.open(previous.entries, previous.at, { store: false, program });
+    else if (previous?.kind === 'demo') await this.openDemo({ program, useDemoSettings: false });
+  }
+
+  /** A notice for the user; the newest few are kept. */
+  say(message: string): void {
+    this.messages = [...this.messages, message].slice(-MESSAGES_KEPT);
+  }
+
+  /** Forgets the last rewrite (its download URL too): it no longer matches the view. */
+  private dropRewrite(): void {
+    if (this.rewrite) URL.revokeObjectURL(this.rewrite.download.url);
+    this.rewrite = null;
   }
 
   async select(program: string | null): Promise<void> {
     this.program = program;
-    this.rewrite = null;
+    this.dropRewrite();
     this.updateAddress();
     await this.rememberView();
     await this.retrace();
@@ -183,6 +197,7 @@ export class Workspace {
 
   async change(settings: TraceSettings): Promise<void> {
     this.settings = settings;
+    this.dropRewrite();
     this.updateAddress();
     await this.rememberView();
     await this.retrace();
@@ -193,22 +208,33 @@ export class Workspace {
     history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
   }
 
-  /** Re-traces the selected program; a newer request wins over an older one still running. */
-  async retrace(): Promise<void> {
+  /**
+   * Re-traces the selected program; a newer request wins over an older one still running. With
+   * `cancellable` (a new workspace's first trace) it shows as the "tracing" stage with Cancel.
+   */
+  async retrace(cancellable = false): Promise<void> {
     const seq = ++this.traceSeq;
     if (!this.program || !this.summary) {
       this.trace = null;
       this.traceError = null;
       return;
     }
+    const program = this.program;
     this.tracing = true;
+    if (cancellable) this.progress = { stage: 'tracing', done: 0, total: 1, item: program };
     try {
-      const outcome = await engine().trace(this.program, this.settings, 'current');
+      const request = () => engine().trace(program, this.settings, 'current') as Promise<TraceOutcome>;
+      const outcome = cancellable ? await this.job(request) : await request();
+      if (outcome === CANCELLED) {
+        this.progress = null;
+        return this.afterCancel(null);
+      }
       if (seq !== this.traceSeq) return;
       this.trace = outcome.ok ? outcome.trace : null;
       this.traceError = outcome.ok ? null : outcome.message;
     } finally {
       if (seq === this.traceSeq) this.tracing = false;
+      if (cancellable && this.progress?.stage === 'tracing') this.progress = null;
     }
   }
 
@@ -218,44 +244,47 @@ export class Workspace {
 
   /** Embeds the note in the program or the whole closure, and predicts the loader before and after. */
   async embedNote(scope: RewriteScope, replace = false): Promise<void> {
-    if (this.rewrite) URL.revokeObjectURL(this.rewrite.download.url);
-    this.rewrite = null;
+    this.dropRewrite();
     this.rewriting = true;
     this.progress = { stage: 'rewriting', done: 0, total: 1, item: scope.kind === 'program' ? scope.path : 'every ELF file' };
-    try {
-      const done = await this.job<RewriteOutcome>(() => engine().rewrite(scope, '0.19.0', replace));
-      if (!done.ok) {
-        this.messages = [...this.messages, `No rewrite: ${done.message}`];
-        return;
-      }
-      const noteAware = { ...this.settings, noteAware: true };
-      const [before, after, noted] = this.program
-        ? await Promise.all([
-            engine().trace(this.program, noteAware, 'current'),
-            engine().trace(this.program, noteAware, 'after'),
-            engine().details(scope.kind === 'program' ? scope.path : this.program, 'after'),
-          ])
-        : [null, null, null];
-      const blob = new Blob([done.download.bytes as Uint8Array<ArrayBuffer>], { type: done.download.mime });
-      this.rewrite = {
-        scope,
-        download: { name: done.download.name, url: URL.createObjectURL(blob), size: blob.size },
-        files: done.files,
-        notices: done.notices,
-        before: before?.ok ? before.trace : null,
-        after: after?.ok ? after.trace : null,
-        noted,
-      };
-    } catch (error) {
-      if (error instanceof Cancelled) return this.afterCancel();
-      throw error;
-    } finally {
-      this.rewriting = false;
-      this.progress = null;
+    const program = this.program;
+    const noteAware = { ...this.settings, noteAware: true };
+    // One job for the rewrite and its before/after traces: Cancel at any point stops all of it.
+    const result = await this.job(async () => {
+      const done = (await engine().rewrite(scope, '0.19.0', replace)) as RewriteOutcome;
+      if (!done.ok || !program) return { done, before: null, after: null, noted: null };
+      const [before, after, noted] = await Promise.all([
+        engine().trace(program, noteAware, 'current') as Promise<TraceOutcome>,
+        engine().trace(program, noteAware, 'after') as Promise<TraceOutcome>,
+        engine().details(scope.kind === 'program' ? scope.path : program, 'after') as Promise<FileDetails | null>,
+      ]);
+      return { done, before, after, noted };
+    });
+    this.rewriting = false;
+    this.progress = null;
+    if (result === CANCELLED) return this.afterCancel();
+    const { done, before, after, noted } = result;
+    if (!done.ok) {
+      this.say(`No rewrite: ${done.error ? formatProblem(done.error) : done.message}`);
+      return;
     }
+    // The page's one copy of the bytes: a Blob the download link points at.
+    const blob = new Blob([done.download.bytes as Uint8Array<ArrayBuffer>], { type: done.download.mime });
+    this.rewrite = {
+      scope,
+      download: { name: done.download.name, url: URL.createObjectURL(blob), size: blob.size },
+      files: done.files,
+      notices: done.notices,
+      before: before?.ok ? before.trace : null,
+      after: after?.ok ? after.trace : null,
+      noted,
+    };
   }
 
   async clear(): Promise<void> {
+    // A running job would bring the workspace back when it ends: Clear waits for no job (the
+    // button is disabled while one runs) and outdates any trace still in flight.
+    this.traceSeq++;
     const cleared = await clearStored();
     this.storageProblem = cleared.ok ? null : `The stored workspace could not be removed (${cleared.reason}).`;
     this.summary = null;
@@ -263,7 +292,8 @@ export class Workspace {
     this.program = null;
     this.trace = null;
     this.traceError = null;
-    this.rewrite = null;
+    this.tracing = false;
+    this.dropRewrite();
     this.details = null;
     this.openError = null;
     this.messages = [];

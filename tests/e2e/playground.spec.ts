@@ -234,3 +234,49 @@ test('loose files go where the user places them; a relative place is refused wit
   await expect(page.getByTestId('program-select')).toHaveValue('/usr/bin/ls');
   await expect(page.getByTestId('status')).toHaveText('Traced /usr/bin/ls.');
 });
+
+test('every knob of the loader model: the page and its command line trace alike', async ({ page }) => {
+  await openDemo(page);
+  await page.getByLabel('glibc version').selectOption({ label: '2.36' });
+  await page.getByLabel('Nix mode').selectOption({ label: 'Off' });
+  const libDir = DEMO.program.replace(/\/bin\/[^/]+$/, '/lib');
+  await page.getByLabel('LD_LIBRARY_PATH').fill(`/nowhere:${libDir}`);
+  await page.getByLabel('LD_LIBRARY_PATH').press('Enter');
+  await page.getByLabel('LD_PRELOAD').fill('libz.so.1');
+  await page.getByLabel('LD_PRELOAD').press('Enter');
+  await page.getByLabel('dlopen calls').fill('libxml2.so.2\nlibmissing.so.9');
+  await page.getByLabel('dlopen calls').blur();
+  await page.getByLabel('Note-aware loader').check();
+  await expect(page).toHaveURL(/glibc=2\.36/);
+  await expect(page).toHaveURL(/dlopen=libmissing/);
+  await page.getByRole('tab', { name: 'Export' }).click();
+  const command = await page.getByTestId('command-line').inputValue();
+  for (const flag of ['--glibc 2.36', '--no-nix', '--note-aware', '--dlopen libxml2.so.2', '--env LD_PRELOAD=libz.so.1']) expect(command).toContain(flag);
+  const words = command.replace(/^stormglass trace /, '').replace(`--archive ${DEMO.archive}`, `--archive ${DEMO_TAR}`);
+  const expected = JSON.parse(execFileSync('bash', ['-c', `node bin/stormglass.js trace --json ${words} || true`], { encoding: 'utf8' }));
+  expect(expected.dlopens.map((d: { error: string | null }) => d.error === null)).toEqual([true, false]);
+  await expectTotals(page, expected);
+
+  // Secure mode drops LD_LIBRARY_PATH: the storm comes back, as the CLI says.
+  await page.getByLabel('Secure mode (AT_SECURE)').check();
+  const secure = await page.getByTestId('command-line').inputValue();
+  expect(secure).toContain('--secure');
+  const secureWords = secure.replace(/^stormglass trace /, '').replace(`--archive ${DEMO.archive}`, `--archive ${DEMO_TAR}`);
+  await expectTotals(page, JSON.parse(execFileSync('bash', ['-c', `node bin/stormglass.js trace --json ${secureWords} || true`], { encoding: 'utf8' })));
+});
+
+test('the search tree filters by name and shows failing probes only, by text and icon', async ({ page }) => {
+  await openDemo(page);
+  await page.getByLabel('Filter probes and libraries').fill('libcurl');
+  const rows = page.getByTestId('lookup-row');
+  await expect(rows.first()).toBeVisible();
+  for (const row of await rows.all()) await expect(row).toContainText(/libcurl/i);
+  await page.getByLabel('Filter probes and libraries').fill('');
+  await page.getByLabel('Show').selectOption({ label: 'failing only' });
+  await page.getByRole('button', { name: 'Expand all failing' }).click();
+  const probes = page.getByTestId('probe-row');
+  await expect(probes.first()).toBeVisible();
+  for (const probe of await probes.all()) await expect(probe).toContainText('✗');
+  // glibc-hwcaps subdirectory probes are tagged as such.
+  await expect(probes.filter({ hasText: 'glibc-hwcaps/x86-64-v3' }).first()).toBeVisible();
+});
