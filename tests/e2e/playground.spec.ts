@@ -104,6 +104,9 @@ test('embed the note in the closure: before/after, download, re-open and see the
   await expect(result.getByTestId('meter-failed-opens')).toHaveText(number.format(before.totals.program.failedOpens));
   await expect(result.getByTestId('meter-after-failed-opens')).toHaveText(number.format(after.totals.program.failedOpens));
   await screenshot(page, 'playground-fix', result);
+  // Every probe of the note-aware loader over the rewritten files, in its own tree.
+  await result.getByText(`Every probe after the note (${number.format(after.probes.length)})`).click();
+  await expect(result.getByTestId('search-tree-summary')).toContainText(`${number.format(after.probes.length)} of ${number.format(after.probes.length)} probes`);
 
   // Re-open the download: the program carries a note that is up to date and glibc would accept.
   await page.getByLabel('Choose files').setInputFiles(noted);
