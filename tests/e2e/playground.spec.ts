@@ -128,6 +128,14 @@ test('one program alone: embed its note and download it under its own name', asy
   const notes = execFileSync('readelf', ['-nW', saved], { encoding: 'utf8' });
   expect(notes).toContain('.note.nixos.ldcache');
   expect(execFileSync('readelf', ['-lSW', saved], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).not.toMatch(/warning|error/i);
+
+  // Re-opened alone in the page: the note is decoded, glibc would accept it, and it is stale
+  // here, since the libraries it records are not in this workspace.
+  await page.getByLabel('Choose files').setInputFiles(saved);
+  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file');
+  await page.getByRole('tab', { name: 'ELF details' }).click();
+  await expect(page.getByTestId('ldcache-verdict')).toContainText('glibc would accept');
+  await expect(page.getByTestId('stale-verdict')).toContainText('The resolution note is stale.');
 });
 
 test('a corrupt ELF shows its code and byte offset; a broken archive too; the app keeps working', async ({ page }) => {
