@@ -174,6 +174,8 @@ test('a reload restores the workspace, selection and settings; Clear workspace f
   await expect(page.getByTestId('status')).toHaveText('Traced /cat.');
 
   await page.getByTestId('clear-workspace').click();
+  // The page empties once the stored workspace is deleted.
+  await expect(page.getByTestId('workspace')).toHaveCount(0);
   await page.goto('/');
   await expect(page.getByTestId('workspace-source')).toContainText(DEMO.archive);
 });
