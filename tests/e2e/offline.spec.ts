@@ -110,6 +110,11 @@ test('once the service worker controls the page, it loads and analyses a file of
   await page.reload();
   await expectHeading(page);
   await analyse(page, LS);
+
+  // Coming back offline restores what was dropped (IndexedDB), and the worker traces it again.
+  await page.reload();
+  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file');
+  await expect(page.getByTestId('status')).toHaveText('Traced /ls.');
 });
 
 const MIME: Record<string, string> = {
