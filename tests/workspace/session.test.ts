@@ -2,6 +2,7 @@
 // tar, a NAR and a nix-store --export stream. The CLI is the oracle for traces: the session must
 // trace what `stormglass trace` traces on the same archive, and a noted closure must come back in
 // the form it came in, with every ELF noted and the note-aware loader's storm smaller.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,13 @@ describe('WorkspaceSession', () => {
       make: () => writeExport(storePaths.map((p, i) => ({ storePath: p, nar: writeNar(narOfTree(demoTree, p).node), references: storePaths.slice(0, i), deriver: `/nix/store/${'d'.repeat(32)}-x.drv` }))),
       format: 'nix-export',
       extension: /^closure-noted\.closure$/,
+    },
+    {
+      // No xz compressor in the browser: the tree is packed into a plain tar (tar-pack.ts).
+      name: 'closure.tar.xz',
+      make: () => execFileSync('xz', ['-c'], { input: readFileSync(DEMO_TAR), maxBuffer: 1 << 26 }),
+      format: 'tar',
+      extension: /^closure-noted\.tar$/,
     },
     {
       // A NAR of the whole tree (its root a directory holding nix/store/…).

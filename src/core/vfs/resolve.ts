@@ -254,12 +254,27 @@ export class TreeVfs<N extends object> implements Vfs {
   }
 }
 
-/** Every path of a tree, depth first in byte order; directories end with '/'. Symlinks are not followed. */
-export function* listTree<N extends object>(backend: TreeBackend<N>): Iterable<string> {
-  yield '/';
-  const stack: Array<{ dir: N; path: string; names: Iterator<string> }> = [];
+/** One entry of a tree walk. */
+export interface TreeEntry<N> {
+  /** Absolute, without a trailing '/'. */
+  path: string;
+  node: N;
+  kind: BackendKind;
+  /**
+   * For a regular file: the path of an earlier entry that is the same file (a hard link, same
+   * st_dev and st_ino), or null for its first name. Null for everything else.
+   */
+  sameAs: string | null;
+}
+
+/**
+ * Every entry below the root, depth first in byte order; symlinks are not followed. The one walk
+ * behind list(), the "after" tree of a rewrite and the tar a tree is packed into.
+ */
+export function* treeEntries<N extends object>(backend: TreeBackend<N>): Generator<TreeEntry<N>> {
+  const firstName = new Map<string, string>();
   const root = backend.root();
-  stack.push({ dir: root, path: '/', names: backend.names(root)[Symbol.iterator]() });
+  const stack: Array<{ dir: N; prefix: string; names: Iterator<string> }> = [{ dir: root, prefix: '/', names: backend.names(root)[Symbol.iterator]() }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const next = top.names.next();
@@ -267,12 +282,24 @@ export function* listTree<N extends object>(backend: TreeBackend<N>): Iterable<s
       stack.pop();
       continue;
     }
-    const child = backend.child(top.dir, next.value);
-    if (child === null || typeof child === 'string') continue;
-    if (backend.kindOf(child) === 'dir') {
-      const path = top.path + next.value + '/';
-      yield path;
-      stack.push({ dir: child, path, names: backend.names(child)[Symbol.iterator]() });
-    } else yield top.path + next.value;
+    const node = backend.child(top.dir, next.value);
+    if (node === null || typeof node === 'string') continue;
+    const path = top.prefix + next.value;
+    const kind = backend.kindOf(node);
+    let sameAs: string | null = null;
+    if (kind === 'file') {
+      const { id } = backend.stat(node);
+      const key = `${id.dev}:${id.ino}`;
+      sameAs = firstName.get(key) ?? null;
+      if (sameAs === null) firstName.set(key, path);
+    }
+    yield { path, node, kind, sameAs };
+    if (kind === 'dir') stack.push({ dir: node, prefix: path + '/', names: backend.names(node)[Symbol.iterator]() });
   }
+}
+
+/** Every path of a tree, depth first in byte order; directories end with '/'. Symlinks are not followed. */
+export function* listTree<N extends object>(backend: TreeBackend<N>): Iterable<string> {
+  yield '/';
+  for (const entry of treeEntries(backend)) yield entry.kind === 'dir' ? entry.path + '/' : entry.path;
 }

@@ -5,7 +5,7 @@
 // targets over 100 bytes use GNU 'L'/'K' long-name records, which tar.ts reads back.
 import { readWhole } from '../engine/engine.ts';
 import { BLOCK } from './tar.ts';
-import type { TreeVfs } from './resolve.ts';
+import { treeEntries, type TreeVfs } from './resolve.ts';
 
 const utf8 = new TextEncoder();
 const NAME_FIELD = 100;
@@ -40,7 +40,6 @@ function padding(size: number): Uint8Array {
 export function packTar(vfs: TreeVfs<object>): { bytes: Uint8Array; skipped: string[] } {
   const b = vfs.backend;
   const pieces: Uint8Array[] = [];
-  const firstPath = new Map<string, Uint8Array>();
   const skipped: string[] = [];
   const long = (type: 'L' | 'K', text: Uint8Array) => {
     const data = new Uint8Array(text.length + 1); // NUL-terminated, as GNU tar writes it
@@ -54,32 +53,17 @@ export function packTar(vfs: TreeVfs<object>): { bytes: Uint8Array; skipped: str
     pieces.push(header(name, type, mode, size, link));
     if (data) pieces.push(data, padding(size));
   };
-  const walk = (dir: object, prefix: string) => {
-    for (const entry of b.names(dir)) {
-      const node = b.child(dir, entry);
-      if (node === null || typeof node === 'string') continue;
-      const path = prefix + entry;
-      const kind = b.kindOf(node);
-      if (kind === 'symlink') {
-        member(utf8.encode(path), '2', 0o777, utf8.encode(b.linkTarget(node)), null);
-        continue;
-      }
+  for (const { path, node, kind, sameAs } of treeEntries(b)) {
+    const name = utf8.encode(path.slice(1));
+    if (kind === 'symlink') member(name, '2', 0o777, utf8.encode(b.linkTarget(node)), null);
+    else if (kind === 'dir') member(utf8.encode(path.slice(1) + '/'), '5', b.stat(node).mode, new Uint8Array(), null);
+    else if (kind === 'other') skipped.push(path); // a device, FIFO or socket: reported, never silently lost
+    else if (sameAs !== null) member(name, '1', b.stat(node).mode, utf8.encode(sameAs.slice(1)), null);
+    else {
       const stat = b.stat(node);
-      if (kind === 'dir') {
-        member(utf8.encode(path + '/'), '5', stat.mode, new Uint8Array(), null);
-        walk(node, path + '/');
-      } else if (kind === 'file') {
-        const key = `${stat.id.dev}:${stat.id.ino}`;
-        const first = firstPath.get(key);
-        if (first) member(utf8.encode(path), '1', stat.mode, first, null);
-        else {
-          firstPath.set(key, utf8.encode(path));
-          member(utf8.encode(path), '0', stat.mode, new Uint8Array(), readWhole(b.source(stat.id)));
-        }
-      } else skipped.push('/' + path); // a device, FIFO or socket: reported, never silently lost
+      member(name, '0', stat.mode, new Uint8Array(), readWhole(b.source(stat.id)));
     }
-  };
-  walk(b.root(), '');
+  }
   pieces.push(new Uint8Array(2 * BLOCK));
   const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
