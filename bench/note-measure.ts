@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { loadEngine } from '../src/node/engine.ts';
 import { realFsVfs } from '../src/node/real-fs.ts';
-import { noteFile, type EmbedNote } from '../src/core/note/apply.ts';
+import { noteFile, writerEmbed } from '../src/core/note/apply.ts';
 import { buildResolutionNote } from '../src/core/note/build.ts';
 import { encodeResolutionNote } from '../src/core/note/encode.ts';
 import { embedNote } from '../src/core/rewrite/index.ts';
@@ -19,10 +19,7 @@ const timed = (fn: () => void) => {
 
 const files = readFileSync(0, 'utf8').split('\n').filter((l) => l !== '');
 const engine = await loadEngine();
-const embed: EmbedNote = (bytes, note, replace, parsed) => {
-  const written = embedNote(engine, bytes, note, { replace, parsed });
-  return written.ok ? { ok: true, bytes: written.bytes } : written;
-};
+const embed = writerEmbed(engine);
 
 let noted = 0;
 const noteAll = () => timed(() => {

@@ -5,8 +5,7 @@ import { inspectCommand } from './inspect.ts';
 import { traceCommand, TraceUsageError } from './trace.ts';
 import { NEWEST_GLIBC_MINOR, OLDEST_GLIBC_MINOR, parseGlibcVersion } from '../core/loader/trace-settings.ts';
 import { noteCommand, NoteUsageError } from './note.ts';
-import { embedNote } from '../core/rewrite/index.ts';
-import type { EmbedNote } from '../core/note/apply.ts';
+import { writerEmbed } from '../core/note/apply.ts';
 import { processIo, type CliIo } from './io.ts';
 
 export const USAGE = `Usage: stormglass <command> [options]
@@ -144,10 +143,7 @@ async function runNote(args: string[], io: CliIo): Promise<number> {
   const v = parsed.values;
   const files = parsed.positionals;
   const engine = await loadEngine();
-  const embed: EmbedNote = (bytes, note, replace, parsed) => {
-    const written = embedNote(engine, bytes, note, { replace, parsed });
-    return written.ok ? { ok: true, bytes: written.bytes } : written;
-  };
+  const embed = writerEmbed(engine);
   try {
     return await noteCommand(engine, embed, files, {
       root: v.root ?? null, archive: v.archive ?? null, out: v.out ?? null, outDir: v['out-dir'] ?? null,

@@ -9,6 +9,7 @@ import { readWhole } from '../core/engine/engine.ts';
 import { formatProblem } from '../core/elf/errors.ts';
 import { loadArchive } from '../core/vfs/load-archive.ts';
 import { rewriteTar } from '../core/vfs/tar-rewrite.ts';
+import { gzip } from '../core/vfs/gzip.ts';
 import type { Vfs } from '../core/vfs/types.ts';
 import { noteFile, noteTree, type EmbedNote, type NoteOptions, type NoteOutcome } from '../core/note/apply.ts';
 import { realFsVfs } from '../node/real-fs.ts';
@@ -47,11 +48,9 @@ async function noteArchive(engine: Engine, embed: EmbedNote, options: NoteComman
   for (const [path, outcome] of outcomes) io.err(describe(path, outcome) + '\n');
   const rewritten = rewriteTar(loaded.bytes, replacements);
   if (!rewritten.ok) throw new NoteUsageError(`${options.archive}: ${formatProblem(rewritten.error)}`);
-  const gzip = /\.(tar\.gz|tgz)$/.test(options.out!);
-  if (!gzip && !options.out!.endsWith('.tar')) throw new NoteUsageError(`${options.out}: the output must be a .tar or .tar.gz`);
-  const bytes = gzip
-    ? new Uint8Array(await new Response(new Blob([rewritten.bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer())
-    : rewritten.bytes;
+  const gzipped = /\.(tar\.gz|tgz)$/.test(options.out!);
+  if (!gzipped && !options.out!.endsWith('.tar')) throw new NoteUsageError(`${options.out}: the output must be a .tar or .tar.gz`);
+  const bytes = gzipped ? await gzip(rewritten.bytes) : rewritten.bytes;
   writeWhole(options.out!, bytes);
   io.out(`${options.out}: ${rewritten.replaced} of ${outcomes.size} ELF files noted\n`);
   return [...outcomes.values()].some((o) => o.kind === 'refused') ? 1 : 0;
