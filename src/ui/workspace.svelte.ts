@@ -56,7 +56,6 @@ export class Workspace {
   messages = $state.raw<string[]>([]);
   storageProblem = $state<string | null>(null);
   rewrite = $state.raw<RewriteView | null>(null);
-  rewriting = $state(false);
   details = $state.raw<FileDetails | null>(null);
 
   private cancelJob: (() => void) | null = null;
@@ -245,7 +244,6 @@ export class Workspace {
   /** Embeds the note in the program or the whole closure, and predicts the loader before and after. */
   async embedNote(scope: RewriteScope, replace = false): Promise<void> {
     this.dropRewrite();
-    this.rewriting = true;
     this.progress = { stage: 'rewriting', done: 0, total: 1, item: scope.kind === 'program' ? scope.path : 'every ELF file' };
     const program = this.program;
     const noteAware = { ...this.settings, noteAware: true };
@@ -260,7 +258,6 @@ export class Workspace {
       ]);
       return { done, before, after, noted };
     });
-    this.rewriting = false;
     this.progress = null;
     if (result === CANCELLED) return this.afterCancel();
     const { done, before, after, noted } = result;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, tabTo } from './support.ts';
+import { openDemo, screenshot, tabTo } from './support.ts';
 
 const LS = '/usr/bin/ls';
 const TRUE = '/usr/bin/true';
@@ -29,8 +29,7 @@ test.afterAll(() => {
 
 /** The page with its demo traced, then `paths` chosen with the file input. */
 async function choose(page: Page, paths: string | string[]) {
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await openDemo(page);
   await page.getByLabel('Choose files').setInputFiles(paths);
 }
 
@@ -77,8 +76,7 @@ test('files that are not ELF or are cut short show their code and byte offset; t
 });
 
 test('dropping files on the drop zone reads every one of them', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await openDemo(page);
   const files = [
     { name: 'true', bytes: [...readFileSync(TRUE)] },
     { name: 'empty.so', bytes: [] as number[] },
@@ -104,8 +102,7 @@ test('dropping files on the drop zone reads every one of them', async ({ page })
 });
 
 test('pasting files opens them like a drop', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await openDemo(page);
   await page.evaluate((bytes) => {
     const dt = new DataTransfer();
     dt.items.add(new File([new Uint8Array(bytes)], 'true'));
@@ -116,8 +113,7 @@ test('pasting files opens them like a drop', async ({ page }) => {
 });
 
 test('the file input is reachable with Tab and its button shows a visible focus ring', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await openDemo(page);
   const input = page.getByLabel('Choose files');
   await tabTo(page, input);
   await expect(input).toBeFocused();

@@ -2,14 +2,14 @@
 // path list as glibc would try it, an invalid one with the reason glibc would ignore it.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { openDemo } from './support.ts';
 
 const VALID = 'tests/fixtures/elf/elf64-be-ldcache';
 const UNTERMINATED = 'tests/fixtures/bad/ldcache_desc_unterminated';
 
 /** The file alone in the workspace, shown in the ELF details tab. */
 async function openDetails(page: Page, path: string) {
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText(/^Traced /);
+  await openDemo(page);
   await page.getByLabel('Choose files').setInputFiles(path);
   await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file');
   await page.getByRole('tab', { name: 'ELF details' }).click();
