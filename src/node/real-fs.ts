@@ -74,6 +74,14 @@ export class RealFsBackend implements TreeBackend<RealNode> {
     return found;
   }
 
+  /** A batch of MISSES_BEFORE_LISTING names or more would list the directory anyway: list it first. */
+  expectLookups(dir: RealNode, count: number): void {
+    if (dir.kind === 'dir' && dir.listing === null && dir.misses < MISSES_BEFORE_LISTING && count >= MISSES_BEFORE_LISTING) {
+      dir.misses = MISSES_BEFORE_LISTING;
+      dir.listing = this.list(dir);
+    }
+  }
+
   kindOf(node: RealNode): BackendKind {
     return node.kind;
   }

@@ -2,8 +2,9 @@
 // buildResolutionCache() of patchelf 0.19 as in the stored snapshot (§3.1, '0.19.0'), and the
 // 0.19.1 changes (§3.2) behind the switch. The answers about the filesystem come from a Vfs:
 //   * access(dir + "/glibc-hwcaps", F_OK) and access(dir + "/" + soname, R_OK) are existence
-//     tests through vfs.statIn (stat of dir/name), which follows symlinks as access(2) does; the Vfs models no users,
-//     so "readable" is "exists" (as for root). The recorded path is the spelling, never the target.
+//     tests through vfs.statEach (stat of dir/name, one batch per directory), which follows
+//     symlinks as access(2) does; the Vfs models no users, so "readable" is "exists" (as for
+//     root). The recorded path is the spelling, never the target.
 //   * 0.19.1's "stats as a directory and is searchable" is vfs.stat → a directory with at least
 //     one execute bit (what X_OK gives a non-root user of the matching class; root passes anyway).
 // The descriptor is `soname NUL pathlist NUL`… NUL, pairs in bytewise soname order (std::map).
@@ -90,8 +91,7 @@ export function splitRunPath(text: string, patchelf: PatchelfVersion): string[] 
 /** Does patchelf find a dynamic section (by section name, as it looks for .dynamic and .dynstr)? */
 function hasDynamicSection(report: ElfReport): boolean {
   if (report.sections.length > 0) {
-    const names = new Set(report.sections.map((s) => s.name));
-    return names.has('.dynamic') && names.has('.dynstr');
+    return report.sections.some((s) => s.name === '.dynamic') && report.sections.some((s) => s.name === '.dynstr');
   }
   // No section headers in the report (a sectionless file, or a loaderView parse): PT_DYNAMIC stands in.
   return report.dynamic.length > 0;
@@ -111,14 +111,20 @@ export function encodeDescriptor(entries: ReadonlyArray<{ soname: string; pathLi
   return out;
 }
 
-/** How one component is treated (§3.1 step 5, §3.2). */
-function classify(dir: string, vfs: Vfs, patchelf: PatchelfVersion): Omit<RunPathComponent, 'found'> {
-  const hint = (reason: ComponentReason, errno: Errno | null = null) => ({ dir, action: 'hint' as const, reason, errno });
-  if (dir === '') return hint('empty');
+function hint(dir: string, reason: ComponentReason, errno: Errno | null = null): RunPathComponent {
+  return { dir, action: 'hint', reason, errno, found: [] };
+}
+
+/**
+ * How one component is treated (§3.1 step 5, §3.2), and which searched names it holds.
+ * `probed` is ['glibc-hwcaps', ...searched]: every name patchelf access()es in a directory.
+ */
+function classify(dir: string, probed: readonly string[], vfs: Vfs, patchelf: PatchelfVersion): RunPathComponent {
+  if (dir === '') return hint(dir, 'empty');
   // patchelf tests "not absolute" before "contains '$'"; both give the hint, so the label can
   // name the token ($ORIGIN/../lib is 'dst', not 'relative').
-  if (dir.includes('$')) return hint(hasDst(dir) ? 'dst' : 'dollar');
-  if (!dir.startsWith('/')) return hint('relative');
+  if (dir.includes('$')) return hint(dir, hasDst(dir) ? 'dst' : 'dollar');
+  if (!dir.startsWith('/')) return hint(dir, 'relative');
   const self = vfs.stat(dir, '/');
   // Not a directory to look into: stat fails (ENOTDIR when a component, or the entry itself under
   // a trailing '/', is no directory), or it is a file or device.
@@ -126,13 +132,16 @@ function classify(dir: string, vfs: Vfs, patchelf: PatchelfVersion): Omit<RunPat
     ? { reason: self.errno === 'ENOTDIR' ? 'not-directory' : 'missing', errno: self.errno }
     : self.stat.kind !== 'dir' ? { reason: 'not-directory', errno: 'ENOTDIR' } : null;
   if (patchelf === '0.19.1') {
-    if (unusable) return hint(unusable.reason, unusable.errno);
-    if (self.ok && (self.stat.mode & 0o111) === 0) return hint('not-searchable');
+    if (unusable) return hint(dir, unusable.reason, unusable.errno);
+    if (self.ok && (self.stat.mode & 0o111) === 0) return hint(dir, 'not-searchable');
   }
-  if (vfs.statIn(dir, 'glibc-hwcaps').ok) return hint('hwcaps');
-  // 0.19.0 probes it anyway; every access() fails, so it contributes nothing.
-  if (unusable) return { dir, action: 'probe', ...unusable };
-  return { dir, action: 'probe', reason: 'directory', errno: null };
+  // 0.19.0 probes it anyway; every access() fails (dir/name fails as dir does), so it contributes nothing.
+  if (unusable) return { dir, action: 'probe', ...unusable, found: [] };
+  const answers = vfs.statEach(dir, probed);
+  if (answers[0]!.ok) return hint(dir, 'hwcaps');
+  const found: string[] = [];
+  for (let i = 1; i < probed.length; i++) if (answers[i]!.ok) found.push(probed[i]!);
+  return { dir, action: 'probe', reason: 'directory', errno: null, found };
 }
 
 /** What patchelf 0.19's `--build-resolution-cache` would write into this file, given `vfs`. */
@@ -158,16 +167,12 @@ export function buildResolutionNote(report: ElfReport, vfs: Vfs, options: BuildO
     if (list) list.push(element);
     else map.set(soname, [element]);
   };
+  const probed = ['glibc-hwcaps', ...searched];
   for (const dir of dirs) {
-    const component: RunPathComponent = { ...classify(dir, vfs, options.patchelf), found: [] };
+    const component = classify(dir, probed, vfs, options.patchelf);
     result.components.push(component);
-    for (const soname of searched) {
-      if (component.action === 'hint') add(soname, `?${dir}`);
-      else if (component.reason === 'directory' && vfs.statIn(dir, soname).ok) {
-        component.found.push(soname);
-        add(soname, `=${dir}/${soname}`);
-      }
-    }
+    if (component.action === 'hint') for (const soname of searched) add(soname, `?${dir}`);
+    else for (const soname of component.found) add(soname, `=${dir}/${soname}`);
   }
   if (map.size === 0) return { ...result, warning: WARNING_NOTHING_RESOLVED };
 

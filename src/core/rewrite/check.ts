@@ -38,13 +38,29 @@ export function resolutionNotes(report: ElfReport): Note[] {
 }
 
 const big = (hex: string) => BigInt(hex);
-const loads = (r: ElfReport) => r.segments.filter((s) => s.type === PT_LOAD);
+
+/** A PT_LOAD with its address parsed once (checks ask about every section of both reports). */
+interface Load {
+  segment: Segment;
+  vaddr: bigint;
+}
+
+/** The PT_LOAD segments of a report, in table order, memoized per report. */
+const loadTables = new WeakMap<ElfReport, Load[]>();
+function loads(r: ElfReport): Load[] {
+  let table = loadTables.get(r);
+  if (table === undefined) {
+    table = r.segments.filter((s) => s.type === PT_LOAD).map((segment) => ({ segment, vaddr: big(segment.vaddr) }));
+    loadTables.set(r, table);
+  }
+  return table;
+}
 
 /** The PT_LOAD that maps file bytes [offset, offset+size) and the address it maps them at. */
 function mappedBy(r: ElfReport, offset: number, size: number): { load: Segment; address: bigint } | null {
-  for (const load of loads(r)) {
-    if (offset >= load.offset && offset + size <= load.offset + load.filesz) {
-      return { load, address: big(load.vaddr) + BigInt(offset - load.offset) };
+  for (const { segment, vaddr } of loads(r)) {
+    if (offset >= segment.offset && offset + size <= segment.offset + segment.filesz) {
+      return { load: segment, address: vaddr + BigInt(offset - segment.offset) };
     }
   }
   return null;
@@ -53,7 +69,7 @@ function mappedBy(r: ElfReport, offset: number, size: number): { load: Segment; 
 function loadsAscending(r: ElfReport): boolean {
   const l = loads(r);
   for (let i = 1; i < l.length; i++) {
-    if (big(l[i]!.vaddr) < big(l[i - 1]!.vaddr) + BigInt(l[i - 1]!.memsz)) return false;
+    if (l[i]!.vaddr < l[i - 1]!.vaddr + BigInt(l[i - 1]!.segment.memsz)) return false;
   }
   return true;
 }
@@ -140,8 +156,8 @@ export function checkRewrite(before: ElfReport, after: ElfReport, bytes: Uint8Ar
   // Program headers as the kernel and ld.so need them.
   if (loadsAscending(before) && !loadsAscending(after)) fails.push('PT_LOAD segments are not in ascending, non-overlapping p_vaddr order');
   if (headersFirst(before) && !headersFirst(after)) fails.push('PT_PHDR or PT_INTERP follows a PT_LOAD');
-  const oldLoads = new Set(loads(before).map((s) => `${s.offset}/${s.vaddr}/${s.filesz}`));
-  for (const s of loads(after)) {
+  const oldLoads = new Set(loads(before).map(({ segment: s }) => `${s.offset}/${s.vaddr}/${s.filesz}`));
+  for (const { segment: s } of loads(after)) {
     if (!oldLoads.has(`${s.offset}/${s.vaddr}/${s.filesz}`) && !congruent(s)) fails.push(`new PT_LOAD at 0x${s.offset.toString(16)}: p_offset and p_vaddr differ modulo p_align`);
   }
   if (outOfFile(before).length === 0) fails.push(...outOfFile(after).map((x) => `${x} lies outside the file`));
@@ -206,7 +222,9 @@ export function checkRewrite(before: ElfReport, after: ElfReport, bytes: Uint8Ar
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function checkEmbedded(after: ElfReport, notes: Note[], named: Section[], bytes: Uint8Array, note: Uint8Array): string[] {

@@ -36,6 +36,11 @@ export interface TreeBackend<N extends object> {
   names(dir: N): Iterable<string>;
   /** The bytes of the regular file with identity `id`. Throws for an id this backend never gave. */
   source(id: FileId): ByteSource;
+  /**
+   * A hint that `count` names are about to be looked up in `dir` at once (Vfs.statEach): a backend
+   * whose lookups cost a syscall each may read the directory's listing instead.
+   */
+  expectLookups?(dir: N, count: number): void;
   /** Changes whenever the tree changes (a memory tree still being built); cached results are dropped then. */
   generation?(): number;
 }
@@ -169,15 +174,21 @@ export class TreeVfs<N extends object> implements Vfs {
     return result;
   }
 
-  statIn(dir: string, name: string): Lookup {
+  statEach(dir: string, names: readonly string[]): Lookup[] {
     this.checkGeneration();
-    const plain = dir.charCodeAt(0) === 47 && name !== '' && name !== '.' && name !== '..' && !name.includes('/');
-    const parent = plain ? this.cwdStack(dir) : null;
-    // A parent reached through a symlink, '.' or '..' (or an unusual name) takes the general path.
-    if (parent === null || (typeof parent !== 'string' && !parent.literal)) return this.stat(`${dir}/${name}`, '/');
-    if (typeof parent === 'string') return { ok: false, errno: parent };
-    const found = this.walkLast(parent, name, dir);
-    return found.ok ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath } : found;
+    const parent = dir.charCodeAt(0) === 47 ? this.cwdStack(dir) : null;
+    // The kernel fails `dir/name` as it fails `dir` (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG).
+    if (typeof parent === 'string') return names.map(() => ({ ok: false, errno: parent }));
+    if (parent !== null) this.backend.expectLookups?.(parent.nodes[parent.nodes.length - 1]!, names.length);
+    return names.map((name): Lookup => {
+      // A parent reached through a symlink, '.' or '..', an unusual name, or a path that may be
+      // too long as a whole takes the general path, which builds and checks the whole string.
+      const plain = parent !== null && parent.literal && name !== '' && name !== '.' && name !== '..' && !name.includes('/')
+        && (dir.length + name.length + 1) * 3 < PATH_MAX;
+      if (!plain) return this.stat(`${dir}/${name}`, '/');
+      const found = this.walkLast(parent, name, dir);
+      return found.ok ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath } : found;
+    });
   }
 
   /** Resolution to the backend's node (uncached), for mounts and mode overrides. */

@@ -37,11 +37,12 @@ export interface Vfs {
    */
   stat(path: string, cwd: string): Lookup;
   /**
-   * stat(`${dir}/${name}`, '/') for an absolute `dir` and a single name (no '/'), the same answer
-   * without building the path: many names asked of one directory (patchelf's `=dir/soname`
-   * checks) cost one child lookup each. Uncached, unlike stat().
+   * stat(`${dir}/${name}`, '/') for an absolute `dir` and each of `names`, in order: the same
+   * answers as stat(), but `dir` is resolved once and no path is built for a plain name, so many
+   * names asked of one directory (patchelf's `=dir/soname` checks) cost one child lookup each.
+   * Uncached, unlike stat().
    */
-  statIn(dir: string, name: string): Lookup;
+  statEach(dir: string, names: readonly string[]): Lookup[];
   /** The bytes of a regular file found by stat(); read lazily where the backing store allows. */
   source(id: FileId): ByteSource;
   /** Every path of the tree, for listing programs and for tests; directories end with '/'. */
