@@ -1,20 +1,35 @@
 // The measured part of bench/note.ts, bundled like the CLI: note every ELF file listed on stdin
-// (one path a line) once cold and RUNS times warm in this process, each time against a fresh view
-// of the real filesystem, and print the times as JSON: the whole job, and its two halves.
-import { readFileSync } from 'node:fs';
+// (one path a line) in this process, each pass against a fresh view of the real filesystem (so
+// every lstat, listing and file read is paid again), and print the times as JSON:
+//   cold:  the first pass, JIT warm-up included;
+//   whole: the steady state, the median of RUNS passes after WARMUP passes (what a long-lived
+//          process, the playground's worker, pays for a closure);
+//   written: the steady state again, each output also written to a new directory as
+//            `stormglass note --out-dir` writes it (patchelf's time includes its writes);
+//   build and embedding: the two halves of the job, in the steady state.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { loadEngine } from '../src/node/engine.ts';
 import { realFsVfs } from '../src/node/real-fs.ts';
 import { noteFile, writerEmbed } from '../src/core/note/apply.ts';
 import { buildResolutionNote } from '../src/core/note/build.ts';
 import { encodeResolutionNote } from '../src/core/note/encode.ts';
 import { embedNote } from '../src/core/rewrite/index.ts';
+import { writeWhole } from '../src/cli/note.ts';
 
-const RUNS = 5;
+const WARMUP = 10;
+const RUNS = 15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const timed = (fn: () => void) => {
   const start = process.hrtime.bigint();
   fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
+};
+/** The median time of RUNS passes of `fn`, after WARMUP untimed ones. */
+const steady = (fn: () => void) => {
+  for (let i = 0; i < WARMUP; i++) fn();
+  return median(Array.from({ length: RUNS }, () => timed(fn)));
 };
 
 const files = readFileSync(0, 'utf8').split('\n').filter((l) => l !== '');
@@ -22,18 +37,24 @@ const engine = await loadEngine();
 const embed = writerEmbed(engine);
 
 let noted = 0;
-const noteAll = () => timed(() => {
+/** Notes every file; with `outDir`, writes each new file there as the CLI does. */
+const noteAll = (outDir: string | null) => {
   const vfs = realFsVfs('/');
   noted = 0;
   for (const file of files) {
     const outcome = noteFile(engine, new Uint8Array(readFileSync(file)), vfs, embed, { patchelf: '0.19.0', replace: false });
-    if (outcome.kind === 'written') noted++;
+    if (outcome.kind !== 'written') continue;
+    noted++;
+    if (outDir !== null) writeWhole(join(outDir, basename(file)), outcome.bytes);
   }
-});
-// The first pass is what one `stormglass note` run costs (JIT warm-up included); later passes
-// show the steady state.
-const cold = noteAll();
-const whole = median(Array.from({ length: RUNS }, noteAll));
+};
+const cold = timed(() => noteAll(null));
+const whole = steady(() => noteAll(null));
+// A new directory for each pass, made before the timing and removed after: every output is a new file.
+const outDirs = Array.from({ length: WARMUP + RUNS }, () => mkdtempSync(join(tmpdir(), 'stormglass-bench-out-')));
+let pass = 0;
+const written = steady(() => noteAll(outDirs[pass++]!));
+for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
 
 const datas = files.map((f) => new Uint8Array(readFileSync(f)));
 const reports = datas.map((d) => {
@@ -42,15 +63,15 @@ const reports = datas.map((d) => {
   return r.report;
 });
 let notes: (Uint8Array | null)[] = [];
-const build = median(Array.from({ length: RUNS }, () => timed(() => {
+const build = steady(() => {
   const vfs = realFsVfs('/');
   notes = reports.map((r) => {
     const built = buildResolutionNote(r, vfs, { patchelf: '0.19.0' });
     return built.descriptor ? encodeResolutionNote(built.descriptor, r.header.data) : null;
   });
-})));
-const embedding = median(Array.from({ length: RUNS }, () => timed(() => {
+});
+const embedding = steady(() => {
   datas.forEach((d, i) => { if (notes[i]) embedNote(engine, d, notes[i]!, { parsed: reports[i]! }); });
-})));
+});
 
-process.stdout.write(JSON.stringify({ files: files.length, noted, cold, whole, build, embedding }) + '\n');
+process.stdout.write(JSON.stringify({ files: files.length, noted, cold, whole, written, build, embedding }) + '\n');

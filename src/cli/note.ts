@@ -24,7 +24,8 @@ export interface NoteCommandOptions extends NoteOptions {
 
 export class NoteUsageError extends Error {}
 
-function writeWhole(path: string, bytes: Uint8Array): void {
+/** Writes `bytes` to `path` whole: to a temporary name beside it, then renamed over it. */
+export function writeWhole(path: string, bytes: Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.stormglass-${process.pid}`);
   writeFileSync(temporary, bytes, { mode: 0o755 });

@@ -1,8 +1,8 @@
 // `stormglass inspect`, in process and through the built binary: every file is reported, bad ones
 // by code and offset, and the exit status says whether all were readable ELF files.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.ts';
@@ -22,6 +22,7 @@ function readelfInterpreter(file: string): string {
 const dir = mkdtempSync(join(tmpdir(), 'stormglass-cli-'));
 const notElf = join(dir, 'not-elf.txt');
 writeFileSync(notElf, 'hello, not an ELF file\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('stormglass inspect', () => {
   it('reports every file in JSON, the bad ones by code and offset, and exits 1', async () => {
