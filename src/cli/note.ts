@@ -24,9 +24,11 @@ export interface NoteCommandOptions extends NoteOptions {
 
 export class NoteUsageError extends Error {}
 
-/** Writes `bytes` to `path` whole: to a temporary name beside it, then renamed over it. */
+/**
+ * Writes `bytes` to `path` whole: to a temporary name beside it, then renamed over it. The
+ * directory must exist (callers make it once, not once per file).
+ */
 export function writeWhole(path: string, bytes: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.stormglass-${process.pid}`);
   writeFileSync(temporary, bytes, { mode: 0o755 });
   renameSync(temporary, path);
@@ -52,6 +54,7 @@ async function noteArchive(engine: Engine, embed: EmbedNote, options: NoteComman
   const gzipped = /\.(tar\.gz|tgz)$/.test(options.out!);
   if (!gzipped && !options.out!.endsWith('.tar')) throw new NoteUsageError(`${options.out}: the output must be a .tar or .tar.gz`);
   const bytes = gzipped ? await gzip(rewritten.bytes) : rewritten.bytes;
+  mkdirSync(dirname(options.out!), { recursive: true });
   writeWhole(options.out!, bytes);
   io.out(`${options.out}: ${rewritten.replaced} of ${outcomes.size} ELF files noted\n`);
   return [...outcomes.values()].some((o) => o.kind === 'refused') ? 1 : 0;
@@ -67,12 +70,17 @@ export async function noteCommand(engine: Engine, embed: EmbedNote, files: strin
   if (options.archive) return noteArchive(engine, embed, options, io);
   const vfs = realFsVfs(options.root ?? '/');
   let failed = 0;
+  let madeDir = false;
   for (const file of files) {
     const bytes = readFrom(vfs, file);
     const outcome = noteFile(engine, bytes, vfs, embed, options);
     io.err(describe(file, outcome) + '\n');
     if (outcome.kind === 'refused') { failed++; continue; }
     const target = options.out ?? join(options.outDir!, basename(file));
+    if (!madeDir) {
+      mkdirSync(dirname(target), { recursive: true });
+      madeDir = true;
+    }
     writeWhole(target, outcome.kind === 'written' ? outcome.bytes : bytes);
   }
   return failed ? 1 : 0;
