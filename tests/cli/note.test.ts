@@ -1,9 +1,9 @@
 // `stormglass note` on gcc-built programs: the noted file runs and prints what it printed before,
 // readelf sees the note, the same input gives the same bytes, a different note is refused unless
 // replaced, and a closure archive is noted member by member with everything else unchanged.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.ts';
@@ -16,9 +16,13 @@ async function run(args: string[]) {
   return { code, out, err };
 }
 
+// Every closure, the archives written next to one, and their extractions live under here.
+const scratch = mkdtempSync(join(tmpdir(), 'stormglass-note-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 /** A program needing libfoo.so.1, found in the third of three RUNPATH directories. */
 function closure(): { root: string; prog: string } {
-  const root = mkdtempSync(join(tmpdir(), 'stormglass-note-'));
+  const root = mkdtempSync(join(scratch, 'closure-'));
   for (const d of ['d1', 'd2', 'd3', 'bin']) mkdirSync(join(root, d));
   writeFileSync(join(root, 'foo.c'), 'int foo(void) { return 42; }\n');
   writeFileSync(join(root, 'main.c'), '#include <stdio.h>\nint foo(void);\nint main(void) { printf("foo=%d\\n", foo()); return 0; }\n');
@@ -89,7 +93,7 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     expect(noted.out).toContain('1 of 2 ELF files noted');
     const list = (file: string) => execFileSync('tar', ['-tvf', file], { encoding: 'utf8' }).replace(/ +\d+ (\d{4}-)/g, ' $1');
     expect(list(output)).toBe(list(input));
-    const extracted = mkdtempSync(join(tmpdir(), 'stormglass-note-x-'));
+    const extracted = mkdtempSync(join(scratch, 'x-'));
     execFileSync('tar', ['-C', extracted, '-xf', output]);
     expect(spawnSync('readelf', ['-nW', join(extracted, root, 'bin/prog')], { encoding: 'utf8' }).stdout).toContain('NixOS');
     expect(readFileSync(join(extracted, root, 'README'), 'utf8')).toBe('not an ELF\n');

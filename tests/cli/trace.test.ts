@@ -1,8 +1,8 @@
 // `stormglass trace` in process: output forms, exit status, and the same closure seen through
 // --root and through --archive giving the same calls.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/main.ts';
@@ -14,9 +14,13 @@ async function run(args: string[]) {
   return { code, out, err };
 }
 
+// Every closure, and the archive written next to one, live under here.
+const scratch = mkdtempSync(join(tmpdir(), 'stormglass-trace-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 /** A closure of /usr/bin/true with its libc, its interpreter and the cache, under a new root. */
 function closure(): string {
-  const root = mkdtempSync(join(tmpdir(), 'stormglass-closure-'));
+  const root = mkdtempSync(join(scratch, 'closure-'));
   for (const file of ['/usr/bin/true', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2', '/etc/ld.so.cache']) {
     mkdirSync(join(root, dirname(file)), { recursive: true });
     copyFileSync(file, join(root, file));
@@ -60,7 +64,7 @@ describe('stormglass trace', () => {
     // The preload is only a warning; the program still starts.
     expect(code).toBe(0);
     expect(out).toContain("ERROR: ld.so: object 'libnothere.so' from LD_PRELOAD cannot be preloaded");
-    const empty = mkdtempSync(join(tmpdir(), 'stormglass-empty-'));
+    const empty = mkdtempSync(join(scratch, 'empty-'));
     mkdirSync(join(empty, 'usr/bin'), { recursive: true });
     copyFileSync('/usr/bin/true', join(empty, 'usr/bin/true'));
     const missing = await run(['trace', '--root', empty, '/usr/bin/true']);

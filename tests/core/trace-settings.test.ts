@@ -1,7 +1,7 @@
 // profileForSettings: every preset (and `auto`) × glibc override × Nix override × CPU level gives
 // the loader paths, version and hwcaps the presets and glibc-loader-search.md §1.2, §1.3, §5 say;
 // and `stormglass trace` (the built CLI) chooses the same profile from the same settings as flags.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { MemoryTree } from '../../src/core/vfs/memory-tree.ts';
 import {
@@ -93,6 +93,7 @@ describe('stormglass trace and profileForSettings agree', () => {
 
   it('on a closure archive, for each profile choice with and without overrides', async () => {
     const closure = await traceClosure();
+    onTestFinished(() => closure.dispose());
     const engine = await loadEngine();
     const interpreter = interpreterOf(engine, closure.vfs, closure.program);
     const cases: Partial<TraceSettings>[] = [

@@ -4,7 +4,7 @@
 // directories, all ELF64 and all ordinary, never contain. Returns null when
 // no assembler/linker is installed.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -140,6 +140,7 @@ export function buildElf32Fixtures(): Elf32Fixtures | null {
     run('ld', [...exeArgs, '--disable-new-dtags', '-rpath', '/opt/x', '-o', 'exe32-old'], dir);
     run('ld', ['-m', 'elf_i386', '-T', 'odd.ld', 'odd.o', '-o', 'odd32'], dir);
   } catch {
+    rmSync(dir, { recursive: true, force: true });
     return (cached = null); // e.g. an ld without the elf_i386 emulation
   }
   patchDynamicTags(join(dir, 'exe32-dup'), new Map([[0x1d, 1], [0x15, 0x123]]));

@@ -1,7 +1,7 @@
 // Shared pieces of the writer tests: a tiny resolution-note builder (resolution-note.md §2.1),
 // gcc builds of small programs and libraries, running them, and readelf's verdict.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,8 +23,12 @@ export const isBigEndian = (bytes: Uint8Array) => bytes[5] === 2;
 
 export function gccWorks(m32 = false): boolean {
   const dir = mkdtempSync(join(tmpdir(), 'stormglass-probe-'));
-  const r = spawnSync('gcc', [...(m32 ? ['-m32'] : []), '-x', 'c', '-', '-o', join(dir, 'p')], { input: 'int main(void){return 0;}\n' });
-  return r.status === 0;
+  try {
+    const r = spawnSync('gcc', [...(m32 ? ['-m32'] : []), '-x', 'c', '-', '-o', join(dir, 'p')], { input: 'int main(void){return 0;}\n' });
+    return r.status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function readelfWorks(): boolean {
@@ -63,7 +67,8 @@ export function runProgram(path: string, env: Record<string, string> = {}): Run 
 }
 
 /**
- * A library pair and programs linked against the first, in one temp directory:
+ * A library pair and programs linked against the first, in one temp directory (the caller removes
+ * `dir`):
  * - lib/libgreet.so (SONAME libgreet.so, symbol versions GREET_1.0) prints "greet from libgreet";
  * - other/libgreet2.so: the same with SONAME libgreet2.so and message "greet from libgreet2";
  * - the program calls greet() and puts(), exits 7.

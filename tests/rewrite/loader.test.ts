@@ -3,8 +3,8 @@
 // library are rewritten — a note embedded, a longer and a shorter run path set, a DT_NEEDED
 // replaced by a library with another SONAME — and then executed: each must still run and print
 // what it printed before, and readelf must have nothing to say about it.
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, renameSync } from 'node:fs';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngine } from '../../src/node/engine.ts';
@@ -54,6 +54,9 @@ function buildFor(m32: boolean): Built {
 let built64: Built | null = null;
 let built32: Built | null = null;
 const builtFor = (m32: boolean) => (m32 ? (built32 ??= buildFor(true)) : (built64 ??= buildFor(false)));
+afterAll(() => {
+  for (const b of [built64, built32]) if (b) rmSync(b.dir, { recursive: true, force: true });
+});
 
 /** The variant's input bytes: the gcc output, possibly without section headers / spare slots. */
 function input(v: Variant): Uint8Array {
@@ -158,6 +161,7 @@ describe.skipIf(!haveGcc)('rewritten gcc programs still run', () => {
     const patched = ok(embedNote(engine, original, buildNote([['libc.so.6', '?/nonexistent']], false)));
     expect(readelfComplaints(writeExecutable(join(b.dir, 'libgreet.so.note'), patched))).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'stormglass-lib-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeExecutable(join(dir, 'libgreet.so'), patched);
     const program = copy(b.program('norunpath'), join(dir, 'prog'));
     expect(runProgram(program, { LD_LIBRARY_PATH: dir })).toMatchObject(EXPECTED);
@@ -167,6 +171,7 @@ describe.skipIf(!haveGcc)('rewritten gcc programs still run', () => {
     const engine = await loadEngine();
     const b = builtFor(false);
     const dir = mkdtempSync(join(tmpdir(), 'stormglass-renamed-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     copy(join(b.libDir, 'libgreet.so'), join(dir, 'libgreet-renamed.so'));
     const bytes = ok(setRunpath(engine, read(b.program('pie')), dir));
     const replaced = ok(replaceNeeded(engine, bytes, 'libgreet.so', 'libgreet-renamed.so'));

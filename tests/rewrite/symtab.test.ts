@@ -2,9 +2,9 @@
 // .symtab holds a SECTION symbol for every section), embedding the note, a growing run path that
 // drops it again, and removing it leave the multiset of SECTION symbols unchanged: no section a
 // symbol refers to is renumbered or lost.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngine } from '../../src/node/engine.ts';
@@ -20,6 +20,7 @@ function sectionSymbols(path: string): string[] {
 describe.runIf(gccWorks() && readelfWorks())('SECTION symbols survive the edits', () => {
   it('keeps the multiset of SECTION symbols through embed, a growing run path and removal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stormglass-symtab-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'main.c'), 'int main(void) { return 46; }\n');
     const prog = join(dir, 'prog');
     execFileSync('gcc', ['-o', prog, join(dir, 'main.c'), '-Wl,--emit-relocs', '-Wl,--enable-new-dtags', '-Wl,-rpath,/a:/b']);

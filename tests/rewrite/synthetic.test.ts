@@ -3,8 +3,8 @@
 // re-parse with our engine (the rewrite API already checks it) and pass GNU readelf without a
 // warning; the new PT_LOAD uses the page size of the file's e_machine; the same input and edit
 // always give the same bytes. Also: replacing and removing notes, and every refusal.
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngine } from '../../src/node/engine.ts';
@@ -17,6 +17,7 @@ import { buildNote, isBigEndian, readelf, readelfComplaints, readelfWorks, write
 const DIR = 'tests/fixtures/elf';
 const fixture = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 const out = mkdtempSync(join(tmpdir(), 'stormglass-synthetic-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 const haveReadelf = readelfWorks();
 
 function ok(r: RewriteResult): { bytes: Uint8Array; report: ElfReport; changed: boolean } {

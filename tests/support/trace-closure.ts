@@ -2,7 +2,7 @@
 // loader fixture at its recorded root, with this machine's interpreter, libc and ld.so.cache
 // (symlinks kept) when present, and `/-prog`, a symlink to the program whose name looks like an
 // option. Written with the hand-made tar writer, so the archive is the same one for both sides.
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, existsSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadArchive } from '../../src/core/vfs/load-archive.ts';
@@ -19,6 +19,8 @@ export interface TraceClosure {
   vfs: Vfs;
   /** The fixture's program (absolute). */
   program: string;
+  /** Removes the archive's temporary directory. */
+  dispose(): void;
 }
 
 export async function traceClosure(): Promise<TraceClosure> {
@@ -46,11 +48,12 @@ export async function traceClosure(): Promise<TraceClosure> {
   for (const file of HOST_FILES) if (existsSync(file)) add(file, file);
   parts.push(entry({ name: '-prog', type: '2', linkname: recorded.program.slice(1) }));
   const bytes = archive(parts);
-  const path = join(mkdtempSync(join(tmpdir(), 'stormglass-settings-')), 'closure.tar');
-  writeFileSync(path, bytes);
   const loaded = await loadArchive(bytes);
   if (!loaded.ok) throw new Error(`the test closure does not load: ${loaded.error.code}`);
-  return { path, vfs: loaded.vfs, program: recorded.program };
+  const dir = mkdtempSync(join(tmpdir(), 'stormglass-settings-'));
+  const path = join(dir, 'closure.tar');
+  writeFileSync(path, bytes);
+  return { path, vfs: loaded.vfs, program: recorded.program, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** PT_INTERP of `program`, as the CLI and the page read it before choosing a profile. */

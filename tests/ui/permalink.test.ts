@@ -1,7 +1,7 @@
 // Permalinks and the equivalent command line: settings survive the address query, bad values are
 // reported and replaced by defaults, and the command line, run by bash, gives the very trace the
 // page computes in process (profileForSettings + simulate) over the same archive.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
@@ -100,6 +100,7 @@ describe('the equivalent command line', () => {
 
   it('run by bash, gives the trace the page computes', async () => {
     const closure = await traceClosure();
+    onTestFinished(() => closure.dispose());
     const engine = await loadEngine();
     const bin = resolve('bin/stormglass.js');
     const random = seededRandom(0xc0ffee);

@@ -1,15 +1,19 @@
 // Rewriting a tar: the replaced members carry their new contents, GNU tar itself reads the result,
 // and every other byte of the archive is unchanged.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteTar } from '../../src/core/vfs/tar-rewrite.ts';
 import { readTar } from '../../src/core/vfs/tar.ts';
 
+// Every source tree, the archives written next to one, and their extractions live under here.
+const scratch = mkdtempSync(join(tmpdir(), 'stormglass-tarrw-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function sourceTree(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stormglass-tarrw-'));
+  const dir = mkdtempSync(join(scratch, 'tree-'));
   const deep = join(dir, 'nix/store', 'x'.repeat(80) + '-lib', 'lib');
   mkdirSync(deep, { recursive: true });
   writeFileSync(join(deep, 'libfoo.so'), 'old contents of libfoo\n');
@@ -37,7 +41,7 @@ describe('rewriting a tar', () => {
       expect(found.ok && found.stat.size).toBe(longer.length);
 
       writeFileSync(tar + '.new', result.bytes);
-      const out = mkdtempSync(join(tmpdir(), 'stormglass-tarrw-x-'));
+      const out = mkdtempSync(join(scratch, 'x-'));
       execFileSync('tar', ['-C', out, '-xf', tar + '.new']);
       expect(readFileSync(join(out, member))).toEqual(Buffer.from(longer));
       expect(readFileSync(join(out, 'README'), 'utf8')).toBe('unchanged\n');
