@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realFsVfs } from '../../src/node/real-fs.ts';
+import { MemoryTree } from '../../src/core/vfs/memory-tree.ts';
 import type { Lookup } from '../../src/core/vfs/types.ts';
 
 let S = '';
@@ -170,6 +171,33 @@ describe('resolve.ts over the real filesystem agrees with the kernel', () => {
       });
     }
     expect(checked).toBe(dirs.length * names.length);
+  });
+
+  it('refuses a whole path of PATH_MAX bytes under a shorter, literal parent, in a memory tree too', () => {
+    // Real directories (no '.', '..' or symlink), so the parent resolves literally and only the last
+    // name would be walked. The real-FS backend learns ENAMETOOLONG from lstat(2) itself; a memory
+    // tree (an archive) has no kernel below it, so the resolver must apply the rule.
+    let dir = join(S, 'deep');
+    mkdirSync(dir);
+    while (dir.length < 4000) {
+      dir += '/' + 'a'.repeat(200);
+      mkdirSync(dir);
+    }
+    writeFileSync(join(dir, 'f'), 'x');
+    const tree = new MemoryTree();
+    tree.addFile(join(dir, 'f'), new Uint8Array(1));
+    // A Lookup and the kernel() answer both carry `errno` exactly when they fail.
+    const verdict = (answer: object) => ('errno' in answer ? answer.errno : 'ok');
+    const long = 'b'.repeat(4100 - dir.length);
+    const cases: [string, string][] = [[dir, 'f'], [dir, long], [dir + '/missing', long], [dir, 'missing']];
+    for (const [d, name] of cases) {
+      const expected = verdict(kernel(`${d}/${name}`));
+      for (const [side, vfs] of [['memory', tree.vfs()], ['real', realFsVfs('/')]] as const) {
+        expect({ side, d: d.length, name: name.length, got: verdict(vfs.stat(`${d}/${name}`, '/')) }).toEqual({ side, d: d.length, name: name.length, got: expected });
+        expect({ side, d: d.length, name: name.length, got: verdict(vfs.statEach(d, [name])[0]!) }).toEqual({ side, d: d.length, name: name.length, got: expected });
+      }
+    }
+    expect(cases.map(([d, name]) => verdict(kernel(`${d}/${name}`)))).toEqual(['ok', 'ENAMETOOLONG', 'ENAMETOOLONG', 'ENOENT']);
   });
 
   it('roots the tree at a directory like chroot: absolute targets and .. stay inside', () => {

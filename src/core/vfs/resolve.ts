@@ -73,6 +73,16 @@ export function utf8Length(s: string): number {
   return n;
 }
 
+/** A path the kernel refuses whole, before any lookup: PATH_MAX bytes or more (counting its NUL). */
+function tooLong(path: string): boolean {
+  return path.length >= PATH_MAX / 3 && utf8Length(path) >= PATH_MAX;
+}
+
+/** A name walked as one child lookup: not empty, '.' or '..', and without '/'. */
+function isPlainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/');
+}
+
 /** Pushes the components of `path` onto `pending` so that the first component is popped first. */
 function pushComponents(pending: string[], path: string): void {
   let end = path.length;
@@ -102,7 +112,7 @@ export function walk<N extends object>(
   names: string[],
 ): Walk<N> {
   if (path.length === 0) return { ok: false, errno: 'ENOENT' };
-  if (path.length >= PATH_MAX / 3 && utf8Length(path) >= PATH_MAX) return { ok: false, errno: 'ENAMETOOLONG' };
+  if (tooLong(path)) return { ok: false, errno: 'ENAMETOOLONG' };
   const root = nodes[0]!;
   const pending: string[] = [];
   pushComponents(pending, path);
@@ -133,7 +143,7 @@ export function walk<N extends object>(
       if (++links > MAXSYMLINKS) return { ok: false, errno: 'ELOOP' };
       const target = backend.linkTarget(next);
       if (target.length === 0) return { ok: false, errno: 'ENOENT' };
-      if (target.length >= PATH_MAX / 3 && utf8Length(target) >= PATH_MAX) return { ok: false, errno: 'ENAMETOOLONG' };
+      if (tooLong(target)) return { ok: false, errno: 'ENAMETOOLONG' };
       if (target.charCodeAt(0) === 47) {
         nodes.length = 1;
         names.length = 1;
@@ -165,10 +175,7 @@ export class TreeVfs<N extends object> implements Vfs {
     const key = absolute ? path : cwd + '\0' + path;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
-    const found = this.walkFrom(path, cwd);
-    const result: Lookup = found.ok
-      ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath }
-      : found; // a failed Walk is a failed Lookup
+    const result = this.lookupOf(this.walkFrom(path, cwd));
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, result);
     return result;
@@ -177,18 +184,14 @@ export class TreeVfs<N extends object> implements Vfs {
   statEach(dir: string, names: readonly string[]): Lookup[] {
     this.checkGeneration();
     const parent = dir.charCodeAt(0) === 47 ? this.cwdStack(dir) : null;
-    // The kernel fails `dir/name` as it fails `dir` (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG).
-    if (typeof parent === 'string') return names.map(() => ({ ok: false, errno: parent }));
-    if (parent !== null) this.backend.expectLookups?.(parent.nodes[parent.nodes.length - 1]!, names.length);
-    return names.map((name): Lookup => {
-      // A parent reached through a symlink, '.' or '..', an unusual name, or a path that may be
-      // too long as a whole takes the general path, which builds and checks the whole string.
-      const plain = parent !== null && parent.literal && name !== '' && name !== '.' && name !== '..' && !name.includes('/')
-        && (dir.length + name.length + 1) * 3 < PATH_MAX;
-      if (!plain) return this.stat(`${dir}/${name}`, '/');
-      const found = this.walkLast(parent, name, dir);
-      return found.ok ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath } : found;
-    });
+    // Only a parent reached literally (no symlink, '.' or '..') can be walked from by one child
+    // lookup; any other parent, an unusual name, or a path that may be too long as a whole takes
+    // stat(), which builds the whole string and applies every rule (ENAMETOOLONG before all).
+    if (parent === null || typeof parent === 'string' || !parent.literal) return names.map((name) => this.stat(`${dir}/${name}`, '/'));
+    this.backend.expectLookups?.(parent.nodes[parent.nodes.length - 1]!, names.length);
+    return names.map((name) => isPlainName(name) && (dir.length + name.length + 1) * 3 < PATH_MAX
+      ? this.lookupOf(this.walkLast(parent, name, dir))
+      : this.stat(`${dir}/${name}`, '/'));
   }
 
   /** Resolution to the backend's node (uncached), for mounts and mode overrides. */
@@ -205,7 +208,15 @@ export class TreeVfs<N extends object> implements Vfs {
     yield* listTree(this.backend);
   }
 
+  /** The Lookup of a walk: a failed Walk is a failed Lookup. */
+  private lookupOf(found: Walk<N>): Lookup {
+    return found.ok ? { ok: true, stat: this.backend.stat(found.node), realPath: found.realPath } : found;
+  }
+
   private walkFrom(path: string, cwd: string): Walk<N> {
+    // The whole string is measured before anything is looked up, as the kernel copies it first;
+    // the parent-then-last-name shortcut below would otherwise only ever see the shorter parent.
+    if (tooLong(path)) return { ok: false, errno: 'ENAMETOOLONG' };
     if (path.charCodeAt(0) === 47) {
       // Most lookups differ only in their last component (dir + CAPS + name, dir/soname): resolve
       // the parent once, as a cwd is, and walk the last name from it. The answer is the same when
@@ -214,7 +225,7 @@ export class TreeVfs<N extends object> implements Vfs {
       // directory fails the whole path with the same errno.
       const slash = path.lastIndexOf('/');
       const last = path.slice(slash + 1);
-      if (slash > 0 && last !== '' && last !== '.' && last !== '..') {
+      if (slash > 0 && isPlainName(last)) {
         const parentPath = path.slice(0, slash);
         const parent = this.cwdStack(parentPath);
         if (typeof parent === 'string') return { ok: false, errno: parent };

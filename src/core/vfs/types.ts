@@ -39,8 +39,8 @@ export interface Vfs {
   /**
    * stat(`${dir}/${name}`, '/') for an absolute `dir` and each of `names`, in order: the same
    * answers as stat(), but `dir` is resolved once and no path is built for a plain name, so many
-   * names asked of one directory (patchelf's `=dir/soname` checks) cost one child lookup each.
-   * Uncached, unlike stat().
+   * names asked of one directory (patchelf's `=dir/soname` checks) cost one child lookup each,
+   * and are not cached, unlike stat()'s answers.
    */
   statEach(dir: string, names: readonly string[]): Lookup[];
   /** The bytes of a regular file found by stat(); read lazily where the backing store allows. */
