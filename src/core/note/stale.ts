@@ -7,6 +7,7 @@ import type { ElfReport, LdcacheEntry, Note, Problem } from '../elf/types.ts';
 import type { Errno, Vfs } from '../vfs/types.ts';
 import { buildResolutionNote, encodeDescriptor, splitRunPath, type BuildOptions, type ResolutionNoteBuild } from './build.ts';
 import { LDCACHE_SECTION_NAME } from './encode.ts';
+import { equalBytes } from '../bytes.ts';
 
 /** patchelf's error when a note exists and the fresh descriptor is not byte-equal to it (§2.4). */
 export const ALREADY_PRESENT = '--build-resolution-cache: a resolution cache note is already present; rebuild from an unpatched binary';
@@ -91,10 +92,6 @@ function recordedDescriptor(note: Note, file: Uint8Array | ByteSource | undefine
   return rebuilt.length === note.descSize ? rebuilt : null;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
 /** The note glibc would decide on (§4.2): the first in a PT_NOTE named exactly "NixOS\0". */
 export function glibcView(report: ElfReport): GlibcView {
   const candidates = report.notes.filter((n) => n.source === 'segment' && n.decoded?.kind === 'nixos-ldcache');
@@ -132,7 +129,7 @@ export function checkStale(report: ElfReport, vfs: Vfs, options: StaleOptions): 
   }
 
   const recorded = note ? recordedDescriptor(note, options.file) : null;
-  const matches = recorded !== null && fresh.descriptor !== null && sameBytes(recorded, fresh.descriptor);
+  const matches = recorded !== null && fresh.descriptor !== null && equalBytes(recorded, fresh.descriptor);
   const differences: StaleDifference[] = [];
   const searched = new Set(fresh.searched);
   const components = new Set(splitRunPath(fresh.runPath?.text ?? '', options.patchelf));

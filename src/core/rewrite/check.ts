@@ -2,6 +2,7 @@
 // engine and compared with the input's report. Each check names a rule the loader or the tools
 // rely on; a failure is a writer bug, reported as rewrite_check_failed with the rules it broke.
 import type { ElfReport, Note, Section, Segment } from '../elf/types.ts';
+import { equalBytes } from '../bytes.ts';
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -219,12 +220,6 @@ export function checkRewrite(before: ElfReport, after: ElfReport, bytes: Uint8Ar
   // A note that was there before (replaced or removed) keeps no store path in the file.
   fails.push(...staleNoteBytes(before, bytes));
   return fails;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function checkEmbedded(after: ElfReport, notes: Note[], named: Section[], bytes: Uint8Array, note: Uint8Array): string[] {
