@@ -6,15 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main.ts';
+import { run } from './run.ts';
 import { haveTool } from '../loader/tools.ts';
-
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-  return { code, out, err };
-}
 
 // Every closure, the archives written next to one, and their extractions live under here.
 const scratch = mkdtempSync(join(tmpdir(), 'stormglass-note-'));
