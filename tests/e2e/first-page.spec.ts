@@ -108,7 +108,7 @@ test('pasting files opens them like a drop', async ({ page }) => {
     dt.items.add(new File([new Uint8Array(bytes)], 'true'));
     window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
   }, [...readFileSync(TRUE)]);
-  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file');
+  await expect(page.getByTestId('workspace-source')).toContainText('1 dropped file: 1 file, 1 ELF.');
   await expect(page.getByTestId('status')).toHaveText('Traced /true.');
 });
 
