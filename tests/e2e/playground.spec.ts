@@ -221,7 +221,7 @@ test('a 250 MB archive reads in the worker; a job can be cancelled even while th
 
   // The whole archive: read, unpacked and catalogued in the worker.
   await page.getByLabel('Choose files').setInputFiles(big);
-  await expect(page.getByTestId('workspace-source')).toContainText('big.tar (tar): 1 files, 0 ELF.');
+  await expect(page.getByTestId('workspace-source')).toContainText('big.tar (tar): 1 file, 0 ELF.');
 
   // Hold the worker in synchronous work (as a huge unpack would), then drop the archive again:
   // the page still answers, shows the reading stage, and Cancel ends the job.
