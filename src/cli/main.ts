@@ -38,12 +38,16 @@ Commands:
       syntax (stat buffers written as _). Exit status 0 when start-up would succeed, 1 when
       the loader would stop with an error.
 
-  note [--root DIR] [--patchelf-0.19.1] [--replace] FILE... (-o OUT | --out-dir DIR)
+  note [--root DIR] [--patchelf-0.19.1] [--replace] FILE... (-o OUT | --out-dir DIR | --in-place)
   note --archive IN.tar[.gz|.xz|.zst] -o OUT.tar[.gz]
       Embed the .note.nixos.ldcache resolution note (what patchelf --build-resolution-cache
       writes) into FILE, built against the files present (the filesystem, DIR as root, or the
       archive), never against this host when a root or archive is given. --archive notes every
       ELF of a closure archive into a new archive with everything else unchanged.
+      -o, --out-dir: write the results there (unchanged files copied), keeping permissions.
+      --in-place: replace each FILE that changes (a symlink's target, not the link) by a new
+                  file with the same permissions, as a build's fix-up step would.
+      A FILE that is no ELF (a script) is passed over: copied unchanged, or left in place.
       --patchelf-0.19.1: patchelf 0.19.1's rules (missing directories become '?' hints).
       --replace: replace a different note already present (its bytes are zeroed).
       Exit status 1 when any file was refused.
@@ -133,11 +137,12 @@ async function runTrace(args: string[], io: CliIo): Promise<number> {
 async function runNote(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand('note', args, {
     root: { type: 'string' }, archive: { type: 'string' }, 'patchelf-0.19.1': { type: 'boolean', default: false },
-    replace: { type: 'boolean', default: false }, out: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' }, ...HELP,
+    replace: { type: 'boolean', default: false }, out: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' },
+    'in-place': { type: 'boolean', default: false }, ...HELP,
   }, io, ({ values: v, positionals: files }) => (v.archive
-    ? files.length ? 'give no FILE with --archive' : !v.out ? '--archive needs -o OUT' : v.root ? '--root and --archive exclude each other' : null
+    ? files.length ? 'give no FILE with --archive' : !v.out || v['out-dir'] || v['in-place'] ? '--archive needs -o OUT (and no --out-dir or --in-place)' : v.root ? '--root and --archive exclude each other' : null
     : files.length === 0 ? 'no FILE given'
-    : !v.out === !v['out-dir'] ? 'give exactly one of -o OUT and --out-dir DIR'
+    : [v.out, v['out-dir'], v['in-place']].filter(Boolean).length !== 1 ? 'give exactly one of -o OUT, --out-dir DIR and --in-place'
     : v.out && files.length > 1 ? '-o OUT takes one FILE; use --out-dir DIR for several' : null));
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
@@ -146,7 +151,7 @@ async function runNote(args: string[], io: CliIo): Promise<number> {
   const embed = writerEmbed(engine);
   try {
     return await noteCommand(engine, embed, files, {
-      root: v.root ?? null, archive: v.archive ?? null, out: v.out ?? null, outDir: v['out-dir'] ?? null,
+      root: v.root ?? null, archive: v.archive ?? null, out: v.out ?? null, outDir: v['out-dir'] ?? null, inPlace: v['in-place']!,
       patchelf: v['patchelf-0.19.1'] ? '0.19.1' : '0.19.0', replace: v.replace!,
     }, io);
   } catch (error) {

@@ -1,7 +1,8 @@
 // `stormglass note`: embed .note.nixos.ldcache into ELF files, built against the files the user
 // gave (the filesystem, a root, or an archive) rather than the host, or note every ELF of a
 // closure archive into a new archive with everything else unchanged. Outputs are written whole
-// to a temporary name and renamed, so no half-written file is ever left behind.
+// to a temporary name and renamed, so no half-written file is ever left behind, and a file
+// rewritten in place is replaced, never edited: a program that has it mapped keeps the old inode.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Engine } from '../core/engine/engine.ts';
@@ -10,9 +11,11 @@ import { formatProblem } from '../core/elf/errors.ts';
 import { loadArchive } from '../core/vfs/load-archive.ts';
 import { rewriteTar } from '../core/vfs/tar-rewrite.ts';
 import { gzip } from '../core/vfs/gzip.ts';
-import type { Vfs } from '../core/vfs/types.ts';
+import type { TreeVfs } from '../core/vfs/resolve.ts';
+import type { FileId } from '../core/vfs/types.ts';
 import { noteFile, noteTree, type EmbedNote, type NoteOptions, type NoteOutcome } from '../core/note/apply.ts';
-import { realFsVfs } from '../node/real-fs.ts';
+import { realFsVfs, type RealNode } from '../node/real-fs.ts';
+import { startsLikeElf } from '../core/vfs/regular-files.ts';
 import type { CliIo } from './io.ts';
 
 export interface NoteCommandOptions extends NoteOptions {
@@ -20,17 +23,19 @@ export interface NoteCommandOptions extends NoteOptions {
   archive: string | null;
   out: string | null;
   outDir: string | null;
+  /** Replace each FILE (the file a symlink names, not the link) instead of writing elsewhere. */
+  inPlace: boolean;
 }
 
 export class NoteUsageError extends Error {}
 
 /**
- * Writes `bytes` to `path` whole: to a temporary name beside it, then renamed over it. The
- * directory must exist (callers make it once, not once per file).
+ * Writes `bytes` to `path` whole, with permission bits `mode`: to a temporary name beside it,
+ * then renamed over it. The directory must exist (callers make it once, not once per file).
  */
-export function writeWhole(path: string, bytes: Uint8Array): void {
+export function writeWhole(path: string, bytes: Uint8Array, mode = 0o644): void {
   const temporary = join(dirname(path), `.${basename(path)}.stormglass-${process.pid}`);
-  writeFileSync(temporary, bytes, { mode: 0o755 });
+  writeFileSync(temporary, bytes, { mode });
   renameSync(temporary, path);
 }
 
@@ -60,28 +65,68 @@ async function noteArchive(engine: Engine, embed: EmbedNote, options: NoteComman
   return [...outcomes.values()].some((o) => o.kind === 'refused') ? 1 : 0;
 }
 
-function readFrom(vfs: Vfs, file: string): Uint8Array {
-  const found = vfs.stat(file, process.cwd());
-  if (!found.ok) throw new NoteUsageError(`${file}: ${found.errno}`);
-  return readWhole(vfs.source(found.stat.id));
+/** A FILE argument: where it really is on the host (symlinks followed) and its permission bits. */
+interface Input {
+  file: string;
+  host: string;
+  mode: number;
+  id: FileId;
+}
+
+/**
+ * Every FILE resolved before anything is written, so a mistyped name, a directory or two FILEs
+ * that --out-dir would write to the same name stop the run with nothing half done.
+ */
+function resolveInputs(vfs: TreeVfs<RealNode>, files: string[], outDir: string | null): Input[] {
+  const byName = new Map<string, string>();
+  return files.map((file) => {
+    const found = vfs.resolve(file, process.cwd());
+    if (!found.ok) throw new NoteUsageError(`${file}: ${found.errno}`);
+    if (found.node.kind !== 'file') throw new NoteUsageError(`${file}: not a regular file`);
+    if (outDir !== null) {
+      const other = byName.get(basename(file));
+      if (other !== undefined) throw new NoteUsageError(`${other} and ${file} would both be written to ${join(outDir, basename(file))}`);
+      byName.set(basename(file), file);
+    }
+    return { file, host: found.node.host, mode: found.node.stat.mode & 0o777, id: found.node.stat.id };
+  });
 }
 
 export async function noteCommand(engine: Engine, embed: EmbedNote, files: string[], options: NoteCommandOptions, io: CliIo): Promise<number> {
   if (options.archive) return noteArchive(engine, embed, options, io);
   const vfs = realFsVfs(options.root ?? '/');
+  const inputs = resolveInputs(vfs, files, options.outDir);
+  const firstName = new Map<string, string>();
   let failed = 0;
   let madeDir = false;
-  for (const file of files) {
-    const bytes = readFrom(vfs, file);
-    const outcome = noteFile(engine, bytes, vfs, embed, options);
-    io.err(describe(file, outcome) + '\n');
+  for (const input of inputs) {
+    // Symlinks to one file (libfoo.so, libfoo.so.1) name it once in place: a second pass would
+    // read the replaced file through the first one's stale size.
+    const key = `${input.id.dev}:${input.id.ino}`;
+    const first = firstName.get(key);
+    if (options.inPlace && first !== undefined) {
+      io.err(`${input.file}: the same file as ${first}\n`);
+      continue;
+    }
+    firstName.set(key, input.file);
+    const source = vfs.source(input.id);
+    // A script or data file among the FILEs is passed over, as an archive's non-ELF members are.
+    const elf = startsLikeElf(source);
+    const bytes = elf || !options.inPlace ? readWhole(source) : null;
+    const outcome: NoteOutcome = elf ? noteFile(engine, bytes!, vfs, embed, options) : { kind: 'unchanged', reason: 'not an ELF file' };
+    io.err(describe(input.file, outcome) + '\n');
     if (outcome.kind === 'refused') { failed++; continue; }
-    const target = options.out ?? join(options.outDir!, basename(file));
+    if (options.inPlace) {
+      // As patchelf: a file that needs no change is left as it is.
+      if (outcome.kind === 'written') writeWhole(input.host, outcome.bytes, input.mode);
+      continue;
+    }
+    const target = options.out ?? join(options.outDir!, basename(input.file));
     if (!madeDir) {
       mkdirSync(dirname(target), { recursive: true });
       madeDir = true;
     }
-    writeWhole(target, outcome.kind === 'written' ? outcome.bytes : bytes);
+    writeWhole(target, outcome.kind === 'written' ? outcome.bytes : bytes!, input.mode);
   }
   return failed ? 1 : 0;
 }

@@ -3,7 +3,7 @@
 // replaced, and a closure archive is noted member by member with everything else unchanged.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './run.ts';
@@ -92,9 +92,75 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     expect(readFileSync(join(extracted, root, 'README'), 'utf8')).toBe('not an ELF\n');
   });
 
+  it('rewrites in place: the file a symlink names, by a new inode with the same permissions', async () => {
+    const { root, prog } = closure();
+    chmodSync(prog, 0o750);
+    const before = readFileSync(prog);
+    const inode = statSync(prog).ino;
+    // A hard link stands for a program that has the old file open or mapped: it keeps the old bytes.
+    linkSync(prog, join(root, 'old-prog'));
+    symlinkSync('bin/prog', join(root, 'link'));
+    writeFileSync(join(root, 'script'), '#!/bin/sh\n', { mode: 0o755 });
+    // The link and the file it names are one file, rewritten once; a script is passed over.
+    const noted = await run(['note', '--in-place', join(root, 'link'), prog, join(root, 'script')]);
+    expect(noted.code).toBe(0);
+    expect(noted.err).toBe([
+      `${join(root, 'link')}: resolution note with 1 entry written`,
+      `${prog}: the same file as ${join(root, 'link')}`,
+      `${join(root, 'script')}: unchanged: not an ELF file`, ''].join('\n'));
+    expect(readFileSync(join(root, 'script'), 'utf8')).toBe('#!/bin/sh\n');
+    expect(lstatSync(join(root, 'link')).isSymbolicLink()).toBe(true);
+    expect(statSync(prog).ino).not.toBe(inode);
+    expect(statSync(prog).mode & 0o777).toBe(0o750);
+    expect(readFileSync(join(root, 'old-prog'))).toEqual(before);
+    expect(spawnSync('readelf', ['-nW', prog], { encoding: 'utf8' }).stdout).toContain('NixOS');
+    expect(spawnSync(prog, { encoding: 'utf8' }).stdout).toBe('foo=42\n');
+    // The same bytes as writing elsewhere, and no temporary file left beside it.
+    await run(['note', '-o', join(root, 'elsewhere'), join(root, 'old-prog')]);
+    expect(readFileSync(prog)).toEqual(readFileSync(join(root, 'elsewhere')));
+    expect(readdirSync(join(root, 'bin'))).toEqual(['prog']);
+    // A file that needs no change is not rewritten.
+    const notedInode = statSync(prog).ino;
+    const again = await run(['note', '--in-place', prog]);
+    expect(again.err).toContain('unchanged');
+    expect(statSync(prog).ino).toBe(notedInode);
+  });
+
+  it('keeps each input\'s permissions in the files it writes, and copies files that are no ELF', async () => {
+    const { root, prog } = closure();
+    chmodSync(prog, 0o700);
+    chmodSync(join(root, 'd3/libfoo.so.1'), 0o644);
+    writeFileSync(join(root, 'notes.txt'), 'text\n', { mode: 0o600 });
+    const outDir = join(root, 'out');
+    expect((await run(['note', '--out-dir', outDir, prog, join(root, 'd3/libfoo.so.1'), join(root, 'notes.txt')])).code).toBe(0);
+    expect(statSync(join(outDir, 'prog')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(outDir, 'libfoo.so.1')).mode & 0o777).toBe(0o644);
+    // A file that is no ELF is copied as it is, as an archive's other members are.
+    expect(readFileSync(join(outDir, 'notes.txt'), 'utf8')).toBe('text\n');
+    expect(statSync(join(outDir, 'notes.txt')).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes nothing when a FILE is missing, or when two FILEs would share a name in --out-dir', async () => {
+    const { root, prog } = closure();
+    const outDir = join(root, 'out');
+    const missing = await run(['note', '--out-dir', outDir, prog, join(root, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`stormglass note: ${join(root, 'nope')}: ENOENT\n`);
+    mkdirSync(join(root, 'other'));
+    execFileSync('cp', [prog, join(root, 'other/prog')]);
+    const clash = await run(['note', '--out-dir', outDir, prog, join(root, 'other/prog')]);
+    expect(clash.code).toBe(2);
+    expect(clash.err).toBe(`stormglass note: ${prog} and ${join(root, 'other/prog')} would both be written to ${join(outDir, 'prog')}\n`);
+    const directory = await run(['note', '--in-place', join(root, 'd1')]);
+    expect(directory.err).toBe(`stormglass note: ${join(root, 'd1')}: not a regular file\n`);
+    expect(existsSync(outDir)).toBe(false);
+  });
+
   it('rejects bad usage with exit status 2', async () => {
     expect((await run(['note', '/usr/bin/true'])).code).toBe(2);
     expect((await run(['note', '-o', 'x', '--out-dir', 'y', '/usr/bin/true'])).code).toBe(2);
+    expect((await run(['note', '--in-place', '-o', 'x', '/usr/bin/true'])).code).toBe(2);
     expect((await run(['note', '--archive', 'a.tar'])).code).toBe(2);
+    expect((await run(['note', '--archive', 'a.tar', '-o', 'b.tar', '--in-place'])).code).toBe(2);
   });
 });
