@@ -39,11 +39,12 @@ Commands:
       the loader would stop with an error.
 
   note [--root DIR] [--patchelf-0.19.1] [--replace] FILE... (-o OUT | --out-dir DIR | --in-place)
-  note --archive IN.tar[.gz|.xz|.zst] -o OUT.tar[.gz]
+  note --archive IN -o OUT[.gz]
       Embed the .note.nixos.ldcache resolution note (what patchelf --build-resolution-cache
       writes) into FILE, built against the files present (the filesystem, DIR as root, or the
       archive), never against this host when a root or archive is given. --archive notes every
-      ELF of a closure archive into a new archive with everything else unchanged.
+      ELF of a closure archive (tar, NAR or nix-store --export stream; gzip, xz or zstd) into a
+      new archive of the same format, everything else unchanged; OUT ending .gz is gzipped.
       -o, --out-dir: write the results there (unchanged files copied), keeping permissions.
       --in-place: replace each FILE that changes (a symlink's target, not the link) by a new
                   file with the same permissions, as a build's fix-up step would.

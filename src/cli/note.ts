@@ -9,7 +9,8 @@ import type { Engine } from '../core/engine/engine.ts';
 import { readWhole } from '../core/engine/engine.ts';
 import { formatProblem } from '../core/elf/errors.ts';
 import { loadArchive } from '../core/vfs/load-archive.ts';
-import { rewriteTar } from '../core/vfs/tar-rewrite.ts';
+import { repackArchive } from '../core/workspace/repack.ts';
+import { withReplacements } from '../core/workspace/overlay.ts';
 import { gzip } from '../core/vfs/gzip.ts';
 import type { TreeVfs } from '../core/vfs/resolve.ts';
 import type { FileId } from '../core/vfs/types.ts';
@@ -47,23 +48,30 @@ function describe(file: string, outcome: NoteOutcome): string {
   }
 }
 
+/** The compression OUT's name asks for: gzip for .gz and .tgz; xz and zstd cannot be written. */
+function outputCompression(out: string): 'gzip' | 'none' {
+  if (/\.(xz|zst|zstd)$/i.test(out)) throw new NoteUsageError(`${out}: stormglass cannot write xz or zstd; name the output .gz or leave it uncompressed`);
+  return /\.(gz|tgz)$/i.test(out) ? 'gzip' : 'none';
+}
+
 async function noteArchive(engine: Engine, embed: EmbedNote, options: NoteCommandOptions, io: CliIo): Promise<number> {
-  const input = new Uint8Array(readFileSync(options.archive!));
-  const loaded = await loadArchive(input);
+  const out = options.out!;
+  const compression = outputCompression(out);
+  const loaded = await loadArchive(new Uint8Array(readFileSync(options.archive!)));
   if (!loaded.ok) throw new NoteUsageError(`${options.archive}: ${formatProblem(loaded.error)}`);
-  if (loaded.format !== 'tar') throw new NoteUsageError(`${options.archive}: writing a ${loaded.format} archive is not supported yet; give a tar`);
   const { replacements, outcomes } = noteTree(engine, loaded.vfs, embed, options);
   for (const [path, outcome] of outcomes) io.err(describe(path, outcome) + '\n');
-  const rewritten = rewriteTar(loaded.bytes, replacements);
-  if (!rewritten.ok) throw new NoteUsageError(`${options.archive}: ${formatProblem(rewritten.error)}`);
-  const gzipped = /\.(tar\.gz|tgz)$/.test(options.out!);
-  if (!gzipped && !options.out!.endsWith('.tar')) throw new NoteUsageError(`${options.out}: the output must be a .tar or .tar.gz`);
-  const bytes = gzipped ? await gzip(rewritten.bytes) : rewritten.bytes;
-  mkdirSync(dirname(options.out!), { recursive: true });
-  writeWhole(options.out!, bytes);
-  io.out(`${options.out}: ${rewritten.replaced} of ${outcomes.size} ELF files noted\n`);
+  // The archive's own format again (a tar member for member), whatever OUT is called.
+  const packed = repackArchive(withReplacements(loaded.vfs, replacements), loaded, replacements);
+  if ('error' in packed) throw new NoteUsageError(`${options.archive}: ${formatProblem(packed.error)}`);
+  for (const notice of packed.notices) io.err(`${out}: ${notice}\n`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeWhole(out, compression === 'gzip' ? await gzip(packed.bytes) : packed.bytes);
+  io.out(`${out}: ${FORMAT_NAMES[loaded.format]}${compression === 'gzip' ? ', gzip' : ''}; ${replacements.size} of ${outcomes.size} ELF files noted\n`);
   return [...outcomes.values()].some((o) => o.kind === 'refused') ? 1 : 0;
 }
+
+const FORMAT_NAMES = { tar: 'tar', nar: 'NAR', 'nix-export': 'nix-store --export stream' } as const;
 
 /** A FILE argument: where it really is on the host (symlinks followed) and its permission bits. */
 interface Input {

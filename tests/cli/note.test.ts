@@ -1,13 +1,18 @@
 // `stormglass note` on gcc-built programs: the noted file runs and prints what it printed before,
 // readelf sees the note, the same input gives the same bytes, a different note is refused unless
-// replaced, and a closure archive is noted member by member with everything else unchanged.
+// replaced, a closure archive (tar or NAR) is noted member by member with everything else
+// unchanged, and --in-place replaces files where they lie.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { run } from './run.ts';
 import { haveTool } from '../loader/tools.ts';
+import { narDir, narFromDir, writeNar, type NarNode } from '../vfs/nar-writer.ts';
+import { loadArchive } from '../../src/core/vfs/load-archive.ts';
+import { readWhole } from '../../src/core/engine/engine.ts';
 
 // Every closure, the archives written next to one, and their extractions live under here.
 const scratch = mkdtempSync(join(tmpdir(), 'stormglass-note-'));
@@ -90,6 +95,42 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     execFileSync('tar', ['-C', extracted, '-xf', output]);
     expect(spawnSync('readelf', ['-nW', join(extracted, root, 'bin/prog')], { encoding: 'utf8' }).stdout).toContain('NixOS');
     expect(readFileSync(join(extracted, root, 'README'), 'utf8')).toBe('not an ELF\n');
+  });
+
+  it('notes a NAR closure into a NAR, gzipped when the output name says so', async () => {
+    const { root } = closure();
+    // The NAR's root holds the closure at its absolute path, where the run path names it.
+    const nar = root.split('/').slice(1).reduceRight((inner: NarNode, name) => narDir({ [name]: inner }), narFromDir(root));
+    const input = join(root, '..', `${root.split('/').pop()}.nar`);
+    writeFileSync(input, writeNar(nar));
+    const output = join(root, '..', `${root.split('/').pop()}-noted.nar.gz`);
+    const noted = await run(['note', '--archive', input, '-o', output]);
+    expect(noted.code).toBe(0);
+    expect(noted.out).toBe(`${output}: NAR, gzip; 1 of 2 ELF files noted\n`);
+    const loaded = await loadArchive(new Uint8Array(gunzipSync(readFileSync(output))));
+    if (!loaded.ok) throw new Error(loaded.error.code);
+    expect(loaded.format).toBe('nar');
+    const read = (path: string) => {
+      const found = loaded.vfs.stat(path, '/');
+      if (!found.ok) throw new Error(`${path}: ${found.errno}`);
+      return readWhole(loaded.vfs.source(found.stat.id));
+    };
+    expect(Buffer.from(read(`${root}/main.c`))).toEqual(readFileSync(join(root, 'main.c')));
+    expect(Buffer.from(read(`${root}/d3/libfoo.so.1`))).toEqual(readFileSync(join(root, 'd3/libfoo.so.1')));
+    const prog = join(root, 'bin/prog-from-nar');
+    writeFileSync(prog, read(`${root}/bin/prog`), { mode: 0o755 });
+    expect(spawnSync('readelf', ['-nW', prog], { encoding: 'utf8' }).stdout).toContain('NixOS');
+    expect(spawnSync(prog, { encoding: 'utf8' }).stdout).toBe('foo=42\n');
+  });
+
+  it('refuses an output compression it cannot write before doing any work', async () => {
+    const { root } = closure();
+    const input = join(root, '..', `${root.split('/').pop()}.tar`);
+    execFileSync('tar', ['-C', '/', '-cf', input, root.slice(1)]);
+    const refused = await run(['note', '--archive', input, '-o', join(root, 'out.tar.xz')]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toBe(`stormglass note: ${join(root, 'out.tar.xz')}: stormglass cannot write xz or zstd; name the output .gz or leave it uncompressed\n`);
+    expect(existsSync(join(root, 'out.tar.xz'))).toBe(false);
   });
 
   it('rewrites in place: the file a symlink names, by a new inode with the same permissions', async () => {

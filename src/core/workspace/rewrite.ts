@@ -1,7 +1,7 @@
 // "Rewrite and download": embed the resolution note in one ELF or in every ELF of the workspace,
 // and package the result as the user will download it: the file itself, or the closure as an
-// archive of the kind it came in (a tar stays a tar with every other byte unchanged; a NAR and an
-// export stream are written again; gzip is recompressed). What the browser cannot write (xz and
+// archive of the kind it came in (repack.ts: a tar stays a tar with every other byte unchanged; a
+// NAR and an export stream are written again; gzip is recompressed). What the browser cannot write (xz and
 // zstd compression, loose files) becomes a tar of the same tree, and the result says so.
 import type { Engine } from '../engine/engine.ts';
 import { readWhole } from '../engine/engine.ts';
@@ -11,10 +11,9 @@ import { gzip } from '../vfs/gzip.ts';
 import type { MemNode } from '../vfs/memory-tree.ts';
 import type { TreeVfs } from '../vfs/resolve.ts';
 import { packTar } from '../vfs/tar-pack.ts';
-import { narOfTree, writeExport, writeNar } from '../vfs/nar-write.ts';
-import { rewriteTar } from '../vfs/tar-rewrite.ts';
 import type { DropSource } from './open-drop.ts';
 import { withReplacements } from './overlay.ts';
+import { cannotCarry, repackArchive } from './repack.ts';
 
 export type RewriteScope = { kind: 'program'; path: string } | { kind: 'closure' };
 
@@ -57,35 +56,12 @@ const COMPRESSED = new Set(['xz', 'zstd']);
 /** The rewritten tree in the form it came in, where the browser can write that form. */
 async function packClosure(after: TreeVfs<MemNode>, source: DropSource, replacements: Map<string, Uint8Array>): Promise<{ download: Download; notices: string[] } | { error: Problem }> {
   if (source.kind === 'archive' && !COMPRESSED.has(source.compression)) {
-    const gz = source.compression === 'gzip';
-    const finish = async (bytes: Uint8Array, extension: string, mime: string, notices: string[] = []) => ({
-      download: gz
-        ? { name: notedName(source.name, `${extension}.gz`), bytes: await gzip(bytes), mime: 'application/gzip' }
-        : { name: notedName(source.name, extension), bytes, mime },
-      notices,
-    });
-    if (source.format === 'tar') {
-      // Every other member byte for byte as it was (tar-rewrite.ts).
-      const rewritten = rewriteTar(source.bytes, replacements);
-      return rewritten.ok ? finish(rewritten.bytes, '.tar', 'application/x-tar') : { error: rewritten.error };
-    }
-    if (source.format === 'nar') {
-      const nar = narOfTree(after, source.narRoot ?? '/');
-      return finish(writeNar(nar.node), '.nar', 'application/x-nix-nar', nar.skipped.map(cannotCarry));
-    }
-    // nix-store --export: each store path again, with its references and deriver. A signature
-    // would not match the changed contents, so none is written (nix-store --import then wants
-    // the paths to be trusted another way, as for any unsigned import).
-    const skipped: string[] = [];
-    const stream = writeExport(source.storePaths.map((p) => {
-      const nar = narOfTree(after, p.storePath);
-      skipped.push(...nar.skipped);
-      return { storePath: p.storePath, nar: writeNar(nar.node), references: p.references, deriver: p.deriver };
-    }));
-    return finish(stream, '.closure', 'application/octet-stream', [
-      'The export stream is written without signatures: they would not match the rewritten files.',
-      ...skipped.map(cannotCarry),
-    ]);
+    const packed = repackArchive(after, source, replacements);
+    if ('error' in packed) return packed;
+    const download = source.compression === 'gzip'
+      ? { name: notedName(source.name, `${packed.extension}.gz`), bytes: await gzip(packed.bytes), mime: 'application/gzip' }
+      : { name: notedName(source.name, packed.extension), bytes: packed.bytes, mime: packed.mime };
+    return { download, notices: packed.notices };
   }
   const packed = packTar(after);
   const why = source.kind === 'files'
@@ -93,10 +69,6 @@ async function packClosure(after: TreeVfs<MemNode>, source: DropSource, replacem
     : `Stormglass cannot write ${source.compression} in the browser; the closure is downloaded as an uncompressed tar.`;
   const notices = [why, ...packed.skipped.map(cannotCarry)];
   return { download: { name: notedName(source.kind === 'archive' ? source.name : 'workspace', '.tar'), bytes: packed.bytes, mime: 'application/x-tar' }, notices };
-}
-
-function cannotCarry(path: string): string {
-  return `${path} is a device, FIFO or socket; the download cannot carry it.`;
 }
 
 export async function rewriteWorkspace(engine: Engine, vfs: TreeVfs<object>, source: DropSource, scope: RewriteScope, options: NoteOptions): Promise<WorkspaceRewrite> {
