@@ -51,7 +51,7 @@ Commands:
       A FILE that is no ELF (a script) is passed over: copied unchanged, or left in place.
       --patchelf-0.19.1: patchelf 0.19.1's rules (missing directories become '?' hints).
       --replace: replace a different note already present (its bytes are zeroed).
-      Exit status 1 when any file was refused.
+      Exit status 1 when any file was refused or could not be written.
 
 Exit status 2 on bad usage. -h, --help shows this help.
 `;

@@ -3,7 +3,7 @@
 // closure archive into a new archive with everything else unchanged. Outputs are written whole
 // to a temporary name and renamed, so no half-written file is ever left behind, and a file
 // rewritten in place is replaced, never edited: a program that has it mapped keeps the old inode.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Engine } from '../core/engine/engine.ts';
 import { readWhole } from '../core/engine/engine.ts';
@@ -36,8 +36,20 @@ export class NoteUsageError extends Error {}
  */
 export function writeWhole(path: string, bytes: Uint8Array, mode = 0o644): void {
   const temporary = join(dirname(path), `.${basename(path)}.stormglass-${process.pid}`);
-  writeFileSync(temporary, bytes, { mode });
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, bytes, { mode });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true }); // a full disk leaves no partial temporary behind
+    throw error;
+  }
+}
+
+/** Why a write failed, as errno and path ("EACCES: /nix/store/…/lib/libfoo.so"). */
+function writeFailure(error: unknown, target: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) throw error;
+  return `not written: ${code}: ${target}`;
 }
 
 function describe(file: string, outcome: NoteOutcome): string {
@@ -100,6 +112,13 @@ function resolveInputs(vfs: TreeVfs<RealNode>, files: string[], outDir: string |
   });
 }
 
+/** Where an outcome is written: nowhere for a refusal, nor in place for a file that needs no change (as patchelf). */
+function destination(input: Input, outcome: NoteOutcome, options: NoteCommandOptions): string | null {
+  if (outcome.kind === 'refused') return null;
+  if (options.inPlace) return outcome.kind === 'written' ? input.host : null;
+  return options.out ?? join(options.outDir!, basename(input.file));
+}
+
 export async function noteCommand(engine: Engine, embed: EmbedNote, files: string[], options: NoteCommandOptions, io: CliIo): Promise<number> {
   if (options.archive) return noteArchive(engine, embed, options, io);
   const vfs = realFsVfs(options.root ?? '/');
@@ -122,19 +141,24 @@ export async function noteCommand(engine: Engine, embed: EmbedNote, files: strin
     const elf = startsLikeElf(source);
     const bytes = elf || !options.inPlace ? readWhole(source) : null;
     const outcome: NoteOutcome = elf ? noteFile(engine, bytes!, vfs, embed, options) : { kind: 'unchanged', reason: 'not an ELF file' };
-    io.err(describe(input.file, outcome) + '\n');
-    if (outcome.kind === 'refused') { failed++; continue; }
-    if (options.inPlace) {
-      // As patchelf: a file that needs no change is left as it is.
-      if (outcome.kind === 'written') writeWhole(input.host, outcome.bytes, input.mode);
-      continue;
+    const target = destination(input, outcome, options);
+    let line = describe(input.file, outcome);
+    let unwritten = false;
+    if (target !== null) {
+      try {
+        if (!options.inPlace && !madeDir) {
+          mkdirSync(dirname(target), { recursive: true });
+          madeDir = true;
+        }
+        writeWhole(target, outcome.kind === 'written' ? outcome.bytes : bytes!, input.mode);
+      } catch (error) {
+        // A read-only store directory or a full disk: said for this file, the others still done.
+        line = `${input.file}: ${writeFailure(error, target)}`;
+        unwritten = true;
+      }
     }
-    const target = options.out ?? join(options.outDir!, basename(input.file));
-    if (!madeDir) {
-      mkdirSync(dirname(target), { recursive: true });
-      madeDir = true;
-    }
-    writeWhole(target, outcome.kind === 'written' ? outcome.bytes : bytes!, input.mode);
+    io.err(line + '\n');
+    if (outcome.kind === 'refused' || unwritten) failed++;
   }
   return failed ? 1 : 0;
 }

@@ -197,6 +197,21 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     expect(existsSync(outDir)).toBe(false);
   });
 
+  it('says which file could not be written and goes on with the others', async () => {
+    const { root, prog } = closure();
+    // A directory under a regular file cannot be made, even by root (as a read-only store can).
+    const outDir = join(prog, 'sub');
+    const failed = await run(['note', '--out-dir', outDir, prog, join(root, 'd3/libfoo.so.1')]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toBe([
+      `${prog}: not written: ENOTDIR: ${join(outDir, 'prog')}`,
+      `${join(root, 'd3/libfoo.so.1')}: not written: ENOTDIR: ${join(outDir, 'libfoo.so.1')}`, ''].join('\n'));
+    // Renaming over a directory fails after the temporary file is written: it is removed again.
+    const over = await run(['note', '-o', join(root, 'd1'), prog]);
+    expect(over.err).toBe(`${prog}: not written: EISDIR: ${join(root, 'd1')}\n`);
+    expect(readdirSync(root).filter((name) => name.includes('stormglass'))).toEqual([]);
+  });
+
   it('rejects bad usage with exit status 2', async () => {
     expect((await run(['note', '/usr/bin/true'])).code).toBe(2);
     expect((await run(['note', '-o', 'x', '--out-dir', 'y', '/usr/bin/true'])).code).toBe(2);
