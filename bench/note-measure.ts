@@ -16,7 +16,7 @@ import { noteFile, writerEmbed } from '../src/core/note/apply.ts';
 import { buildResolutionNote } from '../src/core/note/build.ts';
 import { encodeResolutionNote } from '../src/core/note/encode.ts';
 import { embedNote } from '../src/core/rewrite/index.ts';
-import { writeWhole } from '../src/cli/note.ts';
+import { writeWhole } from '../src/cli/write-whole.ts';
 
 const WARMUP = 10;
 const RUNS = 15;

@@ -45,9 +45,10 @@ Commands:
       archive), never against this host when a root or archive is given. --archive notes every
       ELF of a closure archive (tar, NAR or nix-store --export stream; gzip, xz or zstd) into a
       new archive of the same format, everything else unchanged; OUT ending .gz is gzipped.
-      -o, --out-dir: write the results there (unchanged files copied), keeping permissions.
+      -o, --out-dir: write the results there (unchanged files copied, refused ones not),
+                  with the inputs' permission bits. With --root, FILE is a path inside DIR.
       --in-place: replace each FILE that changes (a symlink's target, not the link) by a new
-                  file with the same permissions, as a build's fix-up step would.
+                  file with the same mode, as a build's fix-up step would.
       A FILE that is no ELF (a script) is passed over: copied unchanged, or left in place.
       --patchelf-0.19.1: patchelf 0.19.1's rules (missing directories become '?' hints).
       --replace: replace a different note already present (its bytes are zeroed).
@@ -156,8 +157,9 @@ async function runNote(args: string[], io: CliIo): Promise<number> {
       patchelf: v['patchelf-0.19.1'] ? '0.19.1' : '0.19.0', replace: v.replace!,
     }, io);
   } catch (error) {
-    if (!(error instanceof NoteUsageError)) throw error;
-    io.err(`stormglass note: ${error.message}\n`);
+    // A bad argument, or an archive, root or output that cannot be read or written.
+    if (!(error instanceof NoteUsageError) && !(error instanceof Error && 'code' in error)) throw error;
+    io.err(`stormglass note: ${(error as Error).message}\n`);
     return 2;
   }
 }

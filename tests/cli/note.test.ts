@@ -123,14 +123,19 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     expect(spawnSync(prog, { encoding: 'utf8' }).stdout).toBe('foo=42\n');
   });
 
-  it('refuses an output compression it cannot write before doing any work', async () => {
+  it('refuses an output compression or name it cannot honour before doing any work', async () => {
     const { root } = closure();
     const input = join(root, '..', `${root.split('/').pop()}.tar`);
     execFileSync('tar', ['-C', '/', '-cf', input, root.slice(1)]);
     const refused = await run(['note', '--archive', input, '-o', join(root, 'out.tar.xz')]);
     expect(refused.code).toBe(2);
-    expect(refused.err).toBe(`stormglass note: ${join(root, 'out.tar.xz')}: stormglass cannot write xz or zstd; name the output .gz or leave it uncompressed\n`);
+    expect(refused.err).toBe(`stormglass note: ${join(root, 'out.tar.xz')}: stormglass writes gzip only; name the output .gz or leave it uncompressed\n`);
     expect(existsSync(join(root, 'out.tar.xz'))).toBe(false);
+    // A tar is written as a tar: an output named as a NAR is refused before any noting.
+    const misnamed = await run(['note', '--archive', input, '-o', join(root, 'out.nar')]);
+    expect(misnamed.code).toBe(2);
+    expect(misnamed.err).toBe(`stormglass note: ${join(root, 'out.nar')}: the archive is a tar and is written as one; name the output accordingly\n`);
+    expect(existsSync(join(root, 'out.nar'))).toBe(false);
   });
 
   it('rewrites in place: the file a symlink names, by a new inode with the same permissions', async () => {
@@ -163,19 +168,37 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     // A file that needs no change is not rewritten.
     const notedInode = statSync(prog).ino;
     const again = await run(['note', '--in-place', prog]);
-    expect(again.err).toContain('unchanged');
+    expect(again.err).toBe(`${prog}: unchanged: the note present is the one patchelf would write\n`);
     expect(statSync(prog).ino).toBe(notedInode);
+  });
+
+  it('notes every hard link given in place, each through its own path', async () => {
+    const { root, prog } = closure();
+    linkSync(prog, join(root, 'bin/prog2'));
+    symlinkSync('prog', join(root, 'bin/link'));
+    chmodSync(prog, 0o4755);
+    const noted = await run(['note', '--in-place', prog, join(root, 'bin/prog2'), join(root, 'bin/link')]);
+    expect(noted.err).toBe([
+      `${prog}: resolution note with 1 entry written`,
+      `${join(root, 'bin/prog2')}: resolution note with 1 entry written`,
+      `${join(root, 'bin/link')}: the same file as ${prog}`, ''].join('\n'));
+    for (const name of ['prog', 'prog2']) {
+      expect(spawnSync('readelf', ['-nW', join(root, 'bin', name)], { encoding: 'utf8' }).stdout).toContain('NixOS');
+      // In place the whole mode stays, set-user-ID bit included.
+      expect(statSync(join(root, 'bin', name)).mode & 0o7777).toBe(0o4755);
+    }
   });
 
   it('keeps each input\'s permissions in the files it writes, and copies files that are no ELF', async () => {
     const { root, prog } = closure();
-    chmodSync(prog, 0o700);
-    chmodSync(join(root, 'd3/libfoo.so.1'), 0o644);
+    // Group-writable modes: the umask (022 here) must not mask them; a copy drops set-user-ID, as cp.
+    chmodSync(prog, 0o4775);
+    chmodSync(join(root, 'd3/libfoo.so.1'), 0o664);
     writeFileSync(join(root, 'notes.txt'), 'text\n', { mode: 0o600 });
     const outDir = join(root, 'out');
-    expect((await run(['note', '--out-dir', outDir, prog, join(root, 'd3/libfoo.so.1'), join(root, 'notes.txt')])).code).toBe(0);
-    expect(statSync(join(outDir, 'prog')).mode & 0o777).toBe(0o700);
-    expect(statSync(join(outDir, 'libfoo.so.1')).mode & 0o777).toBe(0o644);
+    expect((await run(['note', '--out-dir', outDir, prog, join(root, 'd3/libfoo.so.1'), join(root, 'notes.txt'), prog])).code).toBe(0);
+    expect(statSync(join(outDir, 'prog')).mode & 0o7777).toBe(0o775);
+    expect(statSync(join(outDir, 'libfoo.so.1')).mode & 0o7777).toBe(0o664);
     // A file that is no ELF is copied as it is, as an archive's other members are.
     expect(readFileSync(join(outDir, 'notes.txt'), 'utf8')).toBe('text\n');
     expect(statSync(join(outDir, 'notes.txt')).mode & 0o777).toBe(0o600);
@@ -192,9 +215,35 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     const clash = await run(['note', '--out-dir', outDir, prog, join(root, 'other/prog')]);
     expect(clash.code).toBe(2);
     expect(clash.err).toBe(`stormglass note: ${prog} and ${join(root, 'other/prog')} would both be written to ${join(outDir, 'prog')}\n`);
-    const directory = await run(['note', '--in-place', join(root, 'd1')]);
-    expect(directory.err).toBe(`stormglass note: ${join(root, 'd1')}: not a regular file\n`);
     expect(existsSync(outDir)).toBe(false);
+    const directory = await run(['note', '--in-place', join(root, 'd1')]);
+    expect(directory.code).toBe(2);
+    expect(directory.err).toBe(`stormglass note: ${join(root, 'd1')}: not a regular file\n`);
+    // An archive or a root that is not there is an error message, not a crash.
+    const noArchive = await run(['note', '--archive', join(root, 'none.tar'), '-o', join(root, 'out.tar')]);
+    expect(noArchive.code).toBe(2);
+    expect(noArchive.err).toMatch(/^stormglass note: ENOENT: .*none\.tar/);
+    const noRoot = await run(['note', '--root', join(root, 'none'), '--in-place', '/bin/prog']);
+    expect(noRoot.code).toBe(2);
+    expect(noRoot.err).toMatch(/^stormglass note: ENOENT: .*none/);
+  });
+
+  it('reads FILE as a path inside --root DIR, relative ones from its top, and builds the note there', async () => {
+    const { root, prog } = closure();
+    // DIR holds the library where the run path names it, and a copy of the program in bin/.
+    const dir = mkdtempSync(join(scratch, 'rootfs-'));
+    mkdirSync(join(dir, root, 'd3'), { recursive: true });
+    mkdirSync(join(dir, 'bin'));
+    execFileSync('cp', [join(root, 'd3/libfoo.so.1'), join(dir, root, 'd3/')]);
+    execFileSync('cp', [prog, join(dir, 'bin/prog')]);
+    const before = readFileSync(prog);
+    const inside = await run(['note', '--root', dir, '--in-place', 'bin/prog']);
+    expect(inside.err).toBe('bin/prog: resolution note with 1 entry written\n');
+    const inspected = JSON.parse((await run(['inspect', '--json', join(dir, 'bin/prog')])).out)[0];
+    const note = inspected.notes.find((n: { owner: string; source: string }) => n.owner === 'NixOS' && n.source === 'segment');
+    expect(note.decoded.entries).toMatchObject([{ soname: 'libfoo.so.1', path_list: `=${root}/d3/libfoo.so.1` }]);
+    // The host's file of the same name is not DIR's.
+    expect(readFileSync(prog)).toEqual(before);
   });
 
   it('says which file could not be written and goes on with the others', async () => {

@@ -21,7 +21,7 @@ export interface Repacked {
 export type ArchiveOrigin = Pick<LoadedArchive, 'format' | 'bytes' | 'storePaths' | 'narRoot'>;
 
 export function cannotCarry(path: string): string {
-  return `${path} is a device, FIFO or socket; the download cannot carry it.`;
+  return `${path} is a device, FIFO or socket; it is left out of the archive.`;
 }
 
 /** `after` (the archive's tree with `replacements` applied) as an archive like `origin`. */
