@@ -1,6 +1,6 @@
 // `stormglass note` on gcc-built programs: the noted file runs and prints what it printed before,
 // readelf sees the note, the same input gives the same bytes, a different note is refused unless
-// replaced, a closure archive (tar or NAR) is noted member by member with everything else
+// replaced, a closure archive (tar, NAR or export stream) is noted member by member with everything else
 // unchanged, and --in-place replaces files where they lie.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,13 +10,19 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { run } from './run.ts';
 import { haveTool } from '../loader/tools.ts';
-import { narDir, narFromDir, writeNar, type NarNode } from '../vfs/nar-writer.ts';
+import { narDir, narFromDir, writeExport, writeNar, type NarNode } from '../vfs/nar-writer.ts';
 import { loadArchive } from '../../src/core/vfs/load-archive.ts';
 import { readWhole } from '../../src/core/engine/engine.ts';
 
 // Every closure, the archives written next to one, and their extractions live under here.
 const scratch = mkdtempSync(join(tmpdir(), 'stormglass-note-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Writes `bytes` to `path` and returns the path. */
+function writeTo(path: string, bytes: Uint8Array): string {
+  writeFileSync(path, bytes);
+  return path;
+}
 
 /** A program needing libfoo.so.1, found in the third of three RUNPATH directories. */
 function closure(): { root: string; prog: string } {
@@ -121,6 +127,40 @@ describe.runIf(haveTool('gcc'))('stormglass note', () => {
     writeFileSync(prog, read(`${root}/bin/prog`), { mode: 0o755 });
     expect(spawnSync('readelf', ['-nW', prog], { encoding: 'utf8' }).stdout).toContain('NixOS');
     expect(spawnSync(prog, { encoding: 'utf8' }).stdout).toBe('foo=42\n');
+  });
+
+  it('notes a nix-store --export stream into one, with its references and without signatures', async () => {
+    const dir = mkdtempSync(join(scratch, 'export-'));
+    // Two store paths as an export stream carries them: the program's run path names the library's.
+    const lib = `/nix/store/${'a'.repeat(32)}-foo-1.0`;
+    const app = `/nix/store/${'b'.repeat(32)}-app-1.0`;
+    writeFileSync(join(dir, 'foo.c'), 'int foo(void) { return 42; }\n');
+    writeFileSync(join(dir, 'main.c'), 'int foo(void);\nint main(void) { return foo() == 42 ? 0 : 1; }\n');
+    execFileSync('gcc', ['-shared', '-fPIC', '-Wl,-soname,libfoo.so.1', '-o', join(dir, 'libfoo.so.1'), join(dir, 'foo.c')]);
+    execFileSync('gcc', ['-o', join(dir, 'app'), join(dir, 'main.c'), join(dir, 'libfoo.so.1'), '-Wl,--enable-new-dtags', `-Wl,-rpath,${lib}/lib`]);
+    const file = (path: string) => ({ type: 'regular' as const, executable: true, contents: new Uint8Array(readFileSync(path)) });
+    const input = join(dir, 'closure.export');
+    writeFileSync(input, writeExport([
+      { storePath: lib, nar: writeNar(narDir({ lib: narDir({ 'libfoo.so.1': file(join(dir, 'libfoo.so.1')) }) })) },
+      { storePath: app, nar: writeNar(narDir({ bin: narDir({ app: file(join(dir, 'app')) }) })), references: [lib], deriver: `/nix/store/${'c'.repeat(32)}-app-1.0.drv`, signature: 'cache.example.org-1:c2ln' },
+    ]));
+    const output = join(dir, 'noted.closure');
+    const noted = await run(['note', '--archive', input, '-o', output]);
+    expect(noted.code).toBe(0);
+    expect(noted.out).toBe(`${output}: nix-store --export stream; 1 of 2 ELF files noted\n`);
+    expect(noted.err).toContain(`${output}: The export stream is written without signatures`);
+    const loaded = await loadArchive(new Uint8Array(readFileSync(output)));
+    if (!loaded.ok) throw new Error(loaded.error.code);
+    expect(loaded.format).toBe('nix-export');
+    expect(loaded.storePaths).toMatchObject([
+      { storePath: lib, references: [] },
+      { storePath: app, references: [lib], deriver: `/nix/store/${'c'.repeat(32)}-app-1.0.drv` },
+    ]);
+    const found = loaded.vfs.stat(`${app}/bin/app`, '/');
+    if (!found.ok) throw new Error(found.errno);
+    const inspected = JSON.parse((await run(['inspect', '--json', writeTo(join(dir, 'app-noted'), readWhole(loaded.vfs.source(found.stat.id)))])).out)[0];
+    const note = inspected.notes.find((n: { owner: string; source: string }) => n.owner === 'NixOS' && n.source === 'segment');
+    expect(note.decoded.entries).toMatchObject([{ soname: 'libfoo.so.1', path_list: `=${lib}/lib/libfoo.so.1` }]);
   });
 
   it('refuses an output compression or name it cannot honour before doing any work', async () => {
