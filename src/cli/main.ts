@@ -52,7 +52,7 @@ Commands:
       A FILE that is no ELF (a script) is passed over: copied unchanged, or left in place.
       --patchelf-0.19.1: patchelf 0.19.1's rules (missing directories become '?' hints).
       --replace: replace a different note already present (its bytes are zeroed).
-      Exit status 1 when any file was refused or could not be written.
+      Exit status 1 when any file was refused, not read or not written.
 
 Exit status 2 on bad usage. -h, --help shows this help.
 `;
@@ -86,6 +86,16 @@ function parseCommand<const O extends Options>(
     return 2;
   }
   return parsed;
+}
+
+/**
+ * Status 2 and the message for a command's usage error or an errno error (an archive, root or
+ * output that cannot be read or written); anything else is a bug, rethrown with its stack.
+ */
+function usageFailure(name: string, error: unknown, usageError: new (message: string) => Error, io: CliIo): number {
+  if (!(error instanceof usageError) && !(error instanceof Error && 'code' in error)) throw error;
+  io.err(`stormglass ${name}: ${(error as Error).message}\n`);
+  return 2;
 }
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -130,9 +140,7 @@ async function runTrace(args: string[], io: CliIo): Promise<number> {
       cwd: v.cwd ?? null, env: v.env!, dlopen: v.dlopen!, secure: v.secure!, output: v.json ? 'json' : v.strace ? 'strace' : 'text',
     }, io);
   } catch (error) {
-    if (!(error instanceof TraceUsageError) && !(error instanceof Error && 'code' in error)) throw error;
-    io.err(`stormglass trace: ${(error as Error).message}\n`);
-    return 2;
+    return usageFailure('trace', error, TraceUsageError, io);
   }
 }
 
@@ -157,9 +165,6 @@ async function runNote(args: string[], io: CliIo): Promise<number> {
       patchelf: v['patchelf-0.19.1'] ? '0.19.1' : '0.19.0', replace: v.replace!,
     }, io);
   } catch (error) {
-    // A bad argument, or an archive, root or output that cannot be read or written.
-    if (!(error instanceof NoteUsageError) && !(error instanceof Error && 'code' in error)) throw error;
-    io.err(`stormglass note: ${(error as Error).message}\n`);
-    return 2;
+    return usageFailure('note', error, NoteUsageError, io);
   }
 }

@@ -1,8 +1,9 @@
 // "Rewrite and download": embed the resolution note in one ELF or in every ELF of the workspace,
 // and package the result as the user will download it: the file itself, or the closure as an
 // archive of the kind it came in (repack.ts: a tar stays a tar with every other byte unchanged; a
-// NAR and an export stream are written again; gzip is recompressed). What the browser cannot write (xz and
-// zstd compression, loose files) becomes a tar of the same tree, and the result says so.
+// NAR and an export stream are written again; gzip is recompressed). What the browser cannot
+// write (xz and zstd compression, loose files) becomes a tar of the same tree, and the result
+// says so.
 import type { Engine } from '../engine/engine.ts';
 import { readWhole } from '../engine/engine.ts';
 import type { Problem } from '../elf/types.ts';
