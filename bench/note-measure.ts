@@ -58,7 +58,7 @@ for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
 
 const datas = files.map((f) => new Uint8Array(readFileSync(f)));
 const reports = datas.map((d) => {
-  const r = engine.parse(d, { symbols: true });
+  const r = engine.parse(d, { symbolDigest: true });
   if (!r.ok) throw new Error(r.error.code);
   return r.report;
 });

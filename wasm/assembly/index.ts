@@ -15,7 +15,7 @@ import { checkProgramHeaders, emitSegments } from './elf/segments';
 import { parseInterpreter } from './elf/interp';
 import { parseDynamic } from './elf/dynamic';
 import { parseNotes } from './elf/notes';
-import { parseSymbols } from './elf/symbols';
+import { parseSymbols, SymbolOutput } from './elf/symbols';
 import { parseVersionDefinitions, parseVersionNeeds } from './elf/versions';
 import { argumentLength, clearOutput, outputBase, outputSize, reserveArgument } from './rewrite/buffers';
 import { failureOffset } from './rewrite/state';
@@ -68,7 +68,8 @@ export function parse(flags: u32): i32 {
   parseDynamic();
   parseNotes();
   if (!loaderView) {
-    parseSymbols((flags & ParseFlag.Symbols) != 0);
+    parseSymbols((flags & ParseFlag.Symbols) != 0 ? SymbolOutput.Records
+      : (flags & ParseFlag.SymbolDigest) != 0 ? SymbolOutput.Digest : SymbolOutput.None);
     parseVersionNeeds();
     parseVersionDefinitions();
   }
@@ -85,7 +86,9 @@ export function resultLength(): usize {
 
 // ---- The ELF writer (rewrite/). The host prepares and loads the whole input as for parse(),
 // copies the edit's argument to prepareArgument(length), and calls one write* export. Each parses
-// the input afresh (with symbols, so every string reference is known), then returns Status.Ok
+// the input afresh (the string edits with symbols, so every string reference is known; the note
+// edits, which move no string, with the symbol digest: the same names are resolved and any
+// problem with them refuses the file alike, without a record per symbol), then returns Status.Ok
 // with the new file at outputAddress() for outputLength() bytes (outputChanged() 0 means the
 // edit had nothing to do: the input is the answer), or a Status with its Problem record in the
 // result stream, as for a fatal parse. NEED_DATA means the input was not loaded whole.
@@ -95,9 +98,9 @@ export function prepareArgument(length: u32): usize {
   return reserveArgument(<usize>length);
 }
 
-function parseForEdit(): i32 {
+function parseForEdit(flags: ParseFlag): i32 {
   clearOutput();
-  return parse(ParseFlag.Symbols);
+  return parse(flags);
 }
 
 function edited(status: Status): i32 {
@@ -120,7 +123,7 @@ function argumentTooShort(needed: u64, code: Status): i32 {
 export function writeEmbedNote(noteLength: u32, flags: u32): i32 {
   const short = argumentTooShort(<u64>noteLength, Status.WriteBadNote);
   if (short != Status.Ok) return short;
-  const parsed = parseForEdit();
+  const parsed = parseForEdit(ParseFlag.SymbolDigest);
   if (parsed != Status.Ok) return parsed;
   return edited(embedNote(<u64>noteLength, (flags & 1) != 0));
 }
@@ -129,7 +132,7 @@ export function writeEmbedNote(noteLength: u32, flags: u32): i32 {
 export function writeSetRunpath(length: u32): i32 {
   const short = argumentTooShort(<u64>length, Status.WriteBadString);
   if (short != Status.Ok) return short;
-  const parsed = parseForEdit();
+  const parsed = parseForEdit(ParseFlag.Symbols);
   if (parsed != Status.Ok) return parsed;
   return edited(setRunpath(<u64>length));
 }
@@ -138,14 +141,14 @@ export function writeSetRunpath(length: u32): i32 {
 export function writeReplaceNeeded(fromLength: u32, toLength: u32): i32 {
   const short = argumentTooShort(<u64>fromLength + <u64>toLength, Status.WriteBadString);
   if (short != Status.Ok) return short;
-  const parsed = parseForEdit();
+  const parsed = parseForEdit(ParseFlag.Symbols);
   if (parsed != Status.Ok) return parsed;
   return edited(replaceNeeded(<u64>fromLength, <u64>toLength));
 }
 
 /** Removes every .note.nixos.ldcache resolution note. */
 export function writeRemoveNote(): i32 {
-  const parsed = parseForEdit();
+  const parsed = parseForEdit(ParseFlag.SymbolDigest);
   if (parsed != Status.Ok) return parsed;
   return edited(removeNote());
 }

@@ -172,6 +172,16 @@ export interface DynamicSymbol {
   versym: number | null;
 }
 
+/**
+ * The dynamic symbol table in two numbers (wasm/assembly/bytes/digest.ts): equal for tables whose
+ * every entry (name, value, size, info, other, section, version) is the same.
+ */
+export interface SymbolDigest {
+  count: number;
+  /** 64 bits as "0x…". */
+  digest: string;
+}
+
 export interface ElfReport {
   size: number;
   header: ElfHeader;
@@ -190,6 +200,8 @@ export interface ElfReport {
   versionDefs: VersionDef[];
   /** Present when symbols were asked for. */
   symbols: DynamicSymbol[] | null;
+  /** Present when the symbol digest was asked for (and not the symbols themselves). */
+  symbolDigest: SymbolDigest | null;
   /** Non-fatal problems: what could not be read, while everything else still was. */
   problems: Problem[];
 }

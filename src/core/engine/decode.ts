@@ -3,7 +3,7 @@
 import { codeOfStatus, describeProblem } from '../elf/errors.ts';
 import type {
   DynamicEntry, DynamicSymbol, ElfHeader, ElfReport, Problem, Section, Segment, StringRef,
-  VersionDef, VersionNeed,
+  SymbolDigest, VersionDef, VersionNeed,
 } from '../elf/types.ts';
 import { fileTypeName, machineName } from '../elf/names/header.ts';
 import { segmentFlagsText, segmentTypeName } from '../elf/names/segments.ts';
@@ -145,6 +145,7 @@ export function decodeReport(view: RecordView, input: Uint8Array, withSymbols: b
   const symbols: DynamicSymbol[] = [];
   const problems: Problem[] = [];
   let interpreter: StringRef | null = null;
+  let symbolDigest: SymbolDigest | null = null;
   for (const { tag, fields } of records) {
     switch (tag) {
       case RecordTag.Header: header = decodeHeader(view, fields); break;
@@ -153,6 +154,7 @@ export function decodeReport(view: RecordView, input: Uint8Array, withSymbols: b
       case RecordTag.Interp: interpreter = strings.ref(view, view.at(fields, 0), view.at(fields, 1)); break;
       case RecordTag.Dynamic: dynamic.push(decodeDynamic(view, fields, strings)); break;
       case RecordTag.Symbol: symbols.push(decodeSymbol(view, fields, strings)); break;
+      case RecordTag.SymbolDigest: symbolDigest = { count: view.field(fields, 0), digest: view.hexField(fields, 1) }; break;
       case RecordTag.Problem:
         problems.push(describeProblem(codeOfStatus(view.field(fields, 0)), view.field(fields, 1)));
         break;
@@ -181,6 +183,7 @@ export function decodeReport(view: RecordView, input: Uint8Array, withSymbols: b
     notes: decodeNotes(records, view, strings),
     ...decodeVersions(records, view, strings),
     symbols: withSymbols ? symbols : null,
+    symbolDigest,
     problems,
   };
 }

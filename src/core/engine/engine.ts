@@ -63,6 +63,11 @@ export interface ParseOptions {
   /** Also decode the dynamic symbol table (large for big libraries). */
   symbols?: boolean;
   /**
+   * Instead of the symbols, their count and a digest computed in the core (report.symbolDigest):
+   * enough to tell an edit left the table as it was, at a fraction of the cost of decoding it.
+   */
+  symbolDigest?: boolean;
+  /**
    * Only what ld.so reads (header, program headers, interpreter, dynamic section, PT_NOTE notes):
    * sections, symbols and versions stay empty, and a demand-loaded file's tail is not read.
    */
@@ -171,7 +176,8 @@ class CoreEngine implements Engine {
       if (address === 0) return tooLarge;
       // Views are made after prepare(), which may grow (and so detach) the memory.
       const input = () => new Uint8Array(this.core.memory.buffer, address, size);
-      const flags = (options.symbols ? ParseFlag.Symbols : 0) | (options.loaderView ? ParseFlag.LoaderView : 0);
+      const flags = (options.symbols ? ParseFlag.Symbols : 0) | (options.symbolDigest ? ParseFlag.SymbolDigest : 0)
+        | (options.loaderView ? ParseFlag.LoaderView : 0);
       load(input(), 0);
       let status = this.core.parse(flags);
       for (let passes = 1; status === NEED_DATA; passes++) {

@@ -14,7 +14,7 @@ export type PatchelfVersion = '0.19.0' | '0.19.1';
 
 /**
  * The writer: `bytes` with `note` embedded (replacing a present one when asked), checked.
- * `parsed` is the input's report (with symbols), so the writer need not parse it again.
+ * `parsed` is the input's report (with the symbol digest), so the writer need not parse it again.
  */
 export type EmbedNote = (bytes: Uint8Array, note: Uint8Array, replace: boolean, parsed: ElfReport) => { ok: true; bytes: Uint8Array } | { ok: false; error: Problem };
 
@@ -40,7 +40,7 @@ export interface NoteOptions {
 }
 
 export function noteFile(engine: Engine, bytes: Uint8Array, vfs: Vfs, embed: EmbedNote, options: NoteOptions): NoteOutcome {
-  const parsed = engine.parse(bytes, { symbols: true });
+  const parsed = engine.parse(bytes, { symbolDigest: true });
   if (!parsed.ok) return { kind: 'refused', error: parsed.error, reason: parsed.error.message };
   const report = parsed.report;
   const stale = checkStale(report, vfs, { patchelf: options.patchelf, file: bytes });

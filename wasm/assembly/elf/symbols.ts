@@ -4,7 +4,8 @@
 import { Status } from '../status';
 import { RecordTag } from '../out/tags';
 import { NONE, problem, put, record } from '../out/records';
-import { bytesAfter, fits, u16At, u32At, u8At, wordAt, wordSize, is64 } from '../bytes/reader';
+import { address, bytesAfter, fits, u16At, u32At, u8At, wordAt, wordSize, is64 } from '../bytes/reader';
+import { beginDigest, digestBytes, digestWord, finishDigest } from '../bytes/digest';
 import { SHT_DYNSYM, SHT_GNU_VERSYM, SYM_SIZE } from './layout';
 import { DT_GNU_HASH, DT_HASH, DT_SYMTAB, DT_VERSYM, dynEntry, dynValue } from './dynamic';
 import { fileOffsetOfAddress } from './segments';
@@ -53,11 +54,23 @@ function countFromHash(): u64 {
   return 0;
 }
 
+/** What parseSymbols sends the host. */
+export const enum SymbolOutput {
+  /** Nothing: the table is only located and bounds-checked. */
+  None = 0,
+  /** One Symbol record per entry. */
+  Records = 1,
+  /** One SymbolDigest record for the whole table (ParseFlag.SymbolDigest). */
+  Digest = 2,
+}
+
 /**
  * Symbol record fields: index, name offset (NONE), name length, st_value, st_size, st_info,
  * st_other, st_shndx, versym (NONE without a version table).
+ * SymbolDigest record fields: entry count, digest (bytes/digest.ts) of every entry's name bytes
+ * (NONE when unresolvable), st_value, st_size, st_info, st_other, st_shndx and versym, in order.
  */
-export function parseSymbols(emit: bool): void {
+export function parseSymbols(output: SymbolOutput): void {
   if (!locateTable(SHT_DYNSYM, DT_SYMTAB, Status.DynsymUnmapped, Status.DynsymOutOfBounds)) return;
   const start = tableOffset;
   const field = tableField;
@@ -70,7 +83,8 @@ export function parseSymbols(emit: bool): void {
     if (fits(tableOffset, count * 2)) versyms = tableOffset;
     else problem(Status.VersymOutOfBounds, tableField);
   }
-  if (!emit) return;
+  if (output == SymbolOutput.None) return;
+  if (output == SymbolOutput.Digest) beginDigest();
   for (let i: u64 = 0; i < count && !starved(); i++) {
     const at = start + i * SYM_SIZE();
     const name = <u64>u32At(at);
@@ -80,15 +94,35 @@ export function parseSymbols(emit: bool): void {
       nameOffset = resolvedOffset;
       nameLength = resolvedLength;
     }
+    const value = is64 ? wordAt(at + 8) : wordAt(at + 4);
+    const size = is64 ? wordAt(at + 16) : wordAt(at + 8);
+    const info = <u64>u8At(is64 ? at + 4 : at + 12);
+    const other = <u64>u8At(is64 ? at + 5 : at + 13);
+    const shndx = <u64>u16At(is64 ? at + 6 : at + 14);
+    const versym = versyms == NONE ? NONE : <u64>u16At(versyms + i * 2);
+    if (output == SymbolOutput.Digest) {
+      if (nameOffset == NONE) digestWord(NONE);
+      else digestBytes(address(nameOffset), nameLength);
+      digestWord(value);
+      digestWord(size);
+      digestWord(info | other << 8 | shndx << 16);
+      digestWord(versym);
+      continue;
+    }
     record(RecordTag.Symbol, 9);
     put(i);
     put(nameOffset);
     put(nameLength);
-    put(is64 ? wordAt(at + 8) : wordAt(at + 4));
-    put(is64 ? wordAt(at + 16) : wordAt(at + 8));
-    put(<u64>u8At(is64 ? at + 4 : at + 12));
-    put(<u64>u8At(is64 ? at + 5 : at + 13));
-    put(<u64>u16At(is64 ? at + 6 : at + 14));
-    put(versyms == NONE ? NONE : <u64>u16At(versyms + i * 2));
+    put(value);
+    put(size);
+    put(info);
+    put(other);
+    put(shndx);
+    put(versym);
+  }
+  if (output == SymbolOutput.Digest && !starved()) {
+    record(RecordTag.SymbolDigest, 2);
+    put(count);
+    put(finishDigest());
   }
 }

@@ -20,6 +20,7 @@ export enum RecordTag {
   Vernaux = 14,
   Verdef = 15,
   Verdaux = 16,
+  SymbolDigest = 17,
 }
 
 /** Bit flags of parse(): what to read beyond the always-read structures. */
@@ -30,4 +31,10 @@ export enum ParseFlag {
    * notes of PT_NOTE segments; no section headers, symbols or versions (the loader model).
    */
   LoaderView = 2,
+  /**
+   * The dynamic symbol table as one SymbolDigest record (count and 64-bit digest) instead of a
+   * record per entry: what a rewrite check needs to see the table unchanged, without the host
+   * decoding thousands of names twice. Ignored when Symbols is set.
+   */
+  SymbolDigest = 4,
 }

@@ -347,7 +347,7 @@ export function problemIn(low: u32, high: u32): i32 {
 }
 
 /**
- * Builds the models after a successful parse(ParseFlag.Symbols) of the whole input. Refuses files
+ * Builds the models after a successful parse of the whole input (index.ts parseForEdit). Refuses files
  * the writer cannot rewrite faithfully: not ET_EXEC/ET_DYN, no readable program header table or no
  * PT_LOAD, or a section header table that is present but unreadable (rewriting it would spread
  * garbage; a file without one is fine).

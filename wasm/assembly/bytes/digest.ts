@@ -1,0 +1,40 @@
+// A 64-bit running digest (xxHash64's 8-byte tail step and its avalanche) for telling whether a table
+// changed across an edit without sending every entry to the host: equal tables give equal
+// digests, and a writer bug that changes an entry is caught with all but 2^-64 certainty.
+const PRIME1: u64 = 0x9e3779b185ebca87;
+const PRIME2: u64 = 0xc2b2ae3d27d4eb4f;
+const PRIME3: u64 = 0x165667b19e3779f9;
+const PRIME4: u64 = 0x85ebca77c2b2ae63;
+
+export let digest: u64 = 0;
+
+export function beginDigest(): void {
+  digest = PRIME3;
+}
+
+/** xxh64's step for one 8-byte lane: h ^= round(0, word); h = rotl(h, 27) * PRIME1 + PRIME4. */
+export function digestWord(word: u64): void {
+  digest = rotl<u64>(digest ^ rotl<u64>(word * PRIME2, 31) * PRIME1, 27) * PRIME1 + PRIME4;
+}
+
+/** Folds `length` bytes at `address` in wasm memory (the length first, so splits differ). */
+export function digestBytes(address: usize, length: u64): void {
+  digestWord(length);
+  let word: u64 = 0;
+  for (let i: u64 = 0; i < length; i++) {
+    word = (word << 8) | <u64>load<u8>(address + <usize>i);
+    if ((i & 7) == 7) { digestWord(word); word = 0; }
+  }
+  if ((length & 7) != 0) digestWord(word);
+}
+
+/** xxh64's avalanche: the finished digest. */
+export function finishDigest(): u64 {
+  let h = digest;
+  h ^= h >> 33;
+  h *= PRIME2;
+  h ^= h >> 29;
+  h *= PRIME3;
+  h ^= h >> 32;
+  return h;
+}
