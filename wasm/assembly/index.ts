@@ -17,7 +17,7 @@ import { parseDynamic } from './elf/dynamic';
 import { parseNotes } from './elf/notes';
 import { parseSymbols, SymbolOutput } from './elf/symbols';
 import { parseVersionDefinitions, parseVersionNeeds } from './elf/versions';
-import { argumentLength, clearOutput, outputBase, outputSize, reserveArgument } from './rewrite/buffers';
+import { argumentLength, clearOutput, outputBase, outputSize, reserveArgument, useOutputAsInput } from './rewrite/buffers';
 import { failureOffset } from './rewrite/state';
 import { changed } from './rewrite/layout';
 import { embedNote, removeNote, replaceNeeded, setRunpath } from './rewrite/edits';
@@ -151,6 +151,20 @@ export function writeRemoveNote(): i32 {
   const parsed = parseForEdit(ParseFlag.SymbolDigest);
   if (parsed != Status.Ok) return parsed;
   return edited(removeNote());
+}
+
+/**
+ * Parses the last write's output where it lies, as parse(flags) would after prepare() and a
+ * copy: the output becomes the input (rewrite/buffers.ts useOutputAsInput), still at the address
+ * outputAddress() gave, until the next prepare(). Without an output (the edit changed nothing)
+ * the input is empty, and the parse says so (ElfEmpty).
+ */
+export function parseOutput(flags: u32): i32 {
+  const length = useOutputAsInput();
+  resetChunks(<u64>length);
+  markChunks(0, (<u64>length + 0xffff) >> 16);
+  preparedLength = <u32>length;
+  return parse(flags);
 }
 
 export function outputAddress(): usize {

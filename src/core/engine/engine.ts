@@ -15,6 +15,7 @@ interface CoreExports {
   markLoaded(firstChunk: number, count: number): void;
   neededChunk(): number;
   parse(flags: number): number;
+  parseOutput(flags: number): number;
   resultAddress(): number;
   resultLength(): number;
   // The ELF writer (wasm/assembly/rewrite/, exports at the end of wasm/assembly/index.ts).
@@ -35,8 +36,11 @@ export type CoreEdit =
   | { kind: 'replace-needed'; from: Uint8Array; to: Uint8Array }
   | { kind: 'remove-note' };
 
-/** A written file (a fresh copy; `changed` false means the edit had nothing to do), or why not. */
-export type WriteResult = { ok: true; bytes: Uint8Array; changed: boolean } | { ok: false; error: Problem };
+/**
+ * A written file (a fresh copy; `changed` false means the edit had nothing to do), or why not.
+ * `parsed` is the parse of a changed output, when write() was asked for one.
+ */
+export type WriteResult = { ok: true; bytes: Uint8Array; changed: boolean; parsed?: ParseResult } | { ok: false; error: Problem };
 
 /** wasm/assembly/index.ts NEED_DATA and bytes/presence.ts CHUNK_SHIFT. */
 const NEED_DATA = -1;
@@ -81,9 +85,15 @@ export interface Engine {
   parseSource(source: ByteSource, options?: ParseOptions): ParseResult;
   /**
    * Runs one writer edit on a whole file. The output is not checked here: src/core/rewrite/
-   * parses it back before offering it.
+   * parses it back before offering it. With `parseOutput`, a changed output is also parsed where
+   * the core wrote it (no copy back in), with those options.
    */
-  write(bytes: Uint8Array, edit: CoreEdit): WriteResult;
+  write(bytes: Uint8Array, edit: CoreEdit, parseOutput?: ParseOptions): WriteResult;
+}
+
+function parseFlags(options: ParseOptions): number {
+  return (options.symbols ? ParseFlag.Symbols : 0) | (options.symbolDigest ? ParseFlag.SymbolDigest : 0)
+    | (options.loaderView ? ParseFlag.LoaderView : 0);
 }
 
 /** Largest input the core accepts: lengths cross the boundary as u32, minus the SIMD padding. */
@@ -120,7 +130,7 @@ class CoreEngine implements Engine {
     });
   }
 
-  write(bytes: Uint8Array, edit: CoreEdit): WriteResult {
+  write(bytes: Uint8Array, edit: CoreEdit, parseOutput?: ParseOptions): WriteResult {
     const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
     if (bytes.length > MAX_INPUT) return tooLarge;
     const parts = edit.kind === 'embed-note' ? [edit.note]
@@ -147,13 +157,25 @@ class CoreEngine implements Engine {
       if (status === NEED_DATA) return { ok: false, error: describeProblem('internal_error', 0) };
       if (status !== Status.Ok) return { ok: false, error: this.fatalProblem(status) };
       if (this.core.outputChanged() === 0) return { ok: true, bytes: bytes.slice(), changed: false };
-      const output = new Uint8Array(this.core.memory.buffer, this.core.outputAddress(), this.core.outputLength()).slice();
-      return { ok: true, bytes: output, changed: true };
+      const outputAt = this.core.outputAddress();
+      const length = this.core.outputLength();
+      // The parse leaves the output where it is (it becomes the core's input), so it is read out after.
+      const parsed = parseOutput ? this.finish(this.core.parseOutput(parseFlags(parseOutput)), outputAt, length, parseOutput) : undefined;
+      const output = new Uint8Array(this.core.memory.buffer, outputAt, length).slice();
+      return { ok: true, bytes: output, changed: true, parsed };
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
       this.core = this.instantiate();
       return { ok: false, error: describeProblem('internal_error', 0) };
     }
+  }
+
+  /** A finished parse of the `size` bytes at `address` in wasm memory as a ParseResult. */
+  private finish(status: number, address: number, size: number, options: ParseOptions): ParseResult {
+    if (status === NEED_DATA) return { ok: false, error: describeProblem('internal_error', 0) };
+    if (status !== Status.Ok) return { ok: false, error: this.fatalProblem(status) };
+    const records = new RecordView(new DataView(this.core.memory.buffer, this.core.resultAddress(), this.core.resultLength()));
+    return { ok: true, report: decodeReport(records, new Uint8Array(this.core.memory.buffer, address, size), options.symbols === true) };
   }
 
   /** The Problem record a failed call left in the result stream, as a catalogue problem. */
@@ -176,8 +198,7 @@ class CoreEngine implements Engine {
       if (address === 0) return tooLarge;
       // Views are made after prepare(), which may grow (and so detach) the memory.
       const input = () => new Uint8Array(this.core.memory.buffer, address, size);
-      const flags = (options.symbols ? ParseFlag.Symbols : 0) | (options.symbolDigest ? ParseFlag.SymbolDigest : 0)
-        | (options.loaderView ? ParseFlag.LoaderView : 0);
+      const flags = parseFlags(options);
       load(input(), 0);
       let status = this.core.parse(flags);
       for (let passes = 1; status === NEED_DATA; passes++) {
@@ -186,15 +207,7 @@ class CoreEngine implements Engine {
         load(input(), this.core.neededChunk());
         status = this.core.parse(flags);
       }
-      const records = new RecordView(
-        new DataView(this.core.memory.buffer, this.core.resultAddress(), this.core.resultLength()),
-      );
-      if (status !== Status.Ok) {
-        const fatal = records.records().find((r) => r.tag === RecordTag.Problem);
-        const offset = fatal ? records.field(fatal.fields, 1) : 0;
-        return { ok: false, error: describeProblem(codeOfStatus(status), offset) };
-      }
-      return { ok: true, report: decodeReport(records, input(), options.symbols === true) };
+      return this.finish(status, address, size, options);
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
       this.core = this.instantiate();

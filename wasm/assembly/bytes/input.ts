@@ -10,6 +10,18 @@ let inputCapacity: usize = 0;
 /** AssemblyScript's TLSF allocator hands out blocks below 1 GiB (BLOCK_MAXSIZE); ask for no more. */
 const MAX_BLOCK: usize = (1 << 30) - 256;
 
+/**
+ * Makes the region at `base` (`capacity` bytes, SIMD_PADDING zero bytes after its data) the input,
+ * and returns the capacity of the region it replaces, whose address was inputBase: the writer's
+ * output is parsed where it lies by exchanging the two regions (rewrite/buffers.ts).
+ */
+export function exchangeInput(base: usize, capacity: usize): usize {
+  const previous = inputCapacity;
+  inputBase = base;
+  inputCapacity = capacity;
+  return previous;
+}
+
 export function reserveInput(length: usize): usize {
   const needed = length + SIMD_PADDING;
   if (needed < length || needed > MAX_BLOCK) return 0;

@@ -2,6 +2,8 @@
 // copies in (note bytes, run path, DT_NEEDED names) and the output file. Both are reused across
 // calls and, like the input, checked against the pages wasm32 can still grow before allocating:
 // heap.alloc traps when memory cannot grow, and a big file must be a returned status, not a trap.
+import { exchangeInput, inputBase, SIMD_PADDING } from '../bytes/input';
+
 export let argumentBase: usize = 0;
 /** Bytes the host said it copied in (prepareArgument); edits never read past them. */
 export let argumentLength: usize = 0;
@@ -40,11 +42,14 @@ export function reserveArgument(length: usize): usize {
  */
 export const OUTPUT_LIMIT: u64 = (1 << 30) - 0x1000;
 
-/** Room for an output of `length` bytes, all zero; false when memory cannot grow. */
+/**
+ * Room for an output of `length` bytes, all zero, and SIMD_PADDING zero bytes after them (so the
+ * output can be parsed in place, as an input: useOutputAsInput); false when memory cannot grow.
+ */
 export function reserveOutput(length: u64): bool {
   outputSize = 0;
   if (length > OUTPUT_LIMIT) return false;
-  const needed = <usize>length;
+  const needed = <usize>length + SIMD_PADDING;
   if (needed > outputCapacity) {
     if (outputBase != 0) heap.free(outputBase);
     outputBase = 0;
@@ -54,8 +59,23 @@ export function reserveOutput(length: u64): bool {
     outputCapacity = needed;
   }
   memory.fill(outputBase, 0, needed);
-  outputSize = needed;
+  outputSize = <usize>length;
   return true;
+}
+
+/**
+ * The output becomes the input, without a copy: the two regions change places, so the output
+ * stays at the address the host read it from and the old input region is reused for the next
+ * output. Returns the output's length (0: there is none, nothing changed).
+ */
+export function useOutputAsInput(): usize {
+  const length = outputSize;
+  if (length == 0) return 0;
+  const formerInput = inputBase;
+  outputCapacity = exchangeInput(outputBase, outputCapacity);
+  outputBase = formerInput;
+  outputSize = 0;
+  return length;
 }
 
 export function clearOutput(): void {
