@@ -75,11 +75,12 @@ function noteOne(engine: Engine, embed: EmbedNote, vfs: TreeVfs<RealNode>, input
   let outcome: NoteOutcome;
   try {
     // Read through its own path: another hard link to the same inode may be replaced already.
+    // An ELF file is read straight into the core (noteFile).
     const source = new PathSource(input.host, input.size);
     // A script or data file among the FILEs is passed over, as an archive's non-ELF members are.
-    const elf = startsLikeElf(source);
-    if (elf || !options.inPlace) bytes = readWhole(source);
-    outcome = elf ? noteFile(engine, bytes!, vfs, embed, options) : { kind: 'unchanged', reason: 'not an ELF file' };
+    outcome = startsLikeElf(source) ? noteFile(engine, source, vfs, embed, options) : { kind: 'unchanged', reason: 'not an ELF file' };
+    // A file copied as it is (-o, --out-dir) is read once more, whole.
+    if (outcome.kind === 'unchanged' && !options.inPlace) bytes = readWhole(source);
   } catch (error) {
     return { line: `${input.file}: not read: ${fsFailure(error, input.host)}`, failed: true };
   }

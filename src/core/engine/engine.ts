@@ -78,7 +78,25 @@ export interface ParseOptions {
   loaderView?: boolean;
 }
 
+/**
+ * A file loaded whole into the core's input region, for a parse and then a write of the same bytes
+ * without copying them in again (from a ByteSource, read straight into wasm memory: no copy at
+ * all in JavaScript). Usable until the engine loads or parses anything else, or a write parses
+ * its output (which takes the input region's place); a use after that throws (a caller bug).
+ */
+export interface LoadedFile {
+  readonly size: number;
+  parse(options?: ParseOptions): ParseResult;
+  write(edit: CoreEdit, parseOutput?: ParseOptions): WriteResult;
+  /** The loaded bytes, copied out. */
+  bytes(): Uint8Array;
+}
+
+export type LoadResult = { ok: true; file: LoadedFile } | { ok: false; error: Problem };
+
 export interface Engine {
+  /** Loads a whole file into the core (see LoadedFile); fails only for input_too_large. */
+  load(input: Uint8Array | ByteSource): LoadResult;
   /** Parses bytes already in memory (copied into wasm memory once, whole). */
   parse(bytes: Uint8Array, options?: ParseOptions): ParseResult;
   /** Parses a file read on demand: only the chunks the parse touches are read, each once. */
@@ -106,6 +124,8 @@ export async function instantiateEngine(source: WebAssembly.Module | BufferSourc
 
 class CoreEngine implements Engine {
   private core: CoreExports;
+  /** Counts the loads of the input region: a LoadedFile is usable while it is the last. */
+  private generation = 0;
 
   constructor(private readonly module: WebAssembly.Module) {
     this.core = this.instantiate();
@@ -116,10 +136,8 @@ class CoreEngine implements Engine {
   }
 
   parse(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
-    return this.run(bytes.length, options, (input) => {
-      input.set(bytes);
-      this.core.markLoaded(0, Math.ceil(bytes.length / CHUNK_SIZE));
-    });
+    const loaded = this.load(bytes);
+    return loaded.ok ? loaded.file.parse(options) : loaded;
   }
 
   parseSource(source: ByteSource, options: ParseOptions = {}): ParseResult {
@@ -131,17 +149,66 @@ class CoreEngine implements Engine {
   }
 
   write(bytes: Uint8Array, edit: CoreEdit, parseOutput?: ParseOptions): WriteResult {
+    const loaded = this.load(bytes);
+    return loaded.ok ? loaded.file.write(edit, parseOutput) : loaded;
+  }
+
+  load(input: Uint8Array | ByteSource): LoadResult {
+    const size = input instanceof Uint8Array ? input.length : input.size;
     const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
-    if (bytes.length > MAX_INPUT) return tooLarge;
+    if (size > MAX_INPUT) return tooLarge;
+    const generation = ++this.generation;
+    const address = this.guard(() => this.core.prepare(size));
+    if (typeof address !== 'number') return address;
+    if (address === 0) return tooLarge;
+    // Views are made after prepare(), which may grow (and so detach) the memory.
+    const region = new Uint8Array(this.core.memory.buffer, address, size);
+    if (input instanceof Uint8Array) region.set(input);
+    else input.readInto(0, region);
+    this.core.markLoaded(0, Math.ceil(size / CHUNK_SIZE));
+    const current = () => {
+      if (generation !== this.generation) throw new Error('a LoadedFile was used after the engine loaded other bytes');
+    };
+    return {
+      ok: true,
+      file: {
+        size,
+        parse: (options = {}) => {
+          current();
+          return this.guard(() => this.finish(this.core.parse(parseFlags(options)), address, size, options));
+        },
+        write: (edit, parseOutput) => {
+          current();
+          return this.writeLoaded(address, size, edit, parseOutput);
+        },
+        bytes: () => {
+          current();
+          return new Uint8Array(this.core.memory.buffer, address, size).slice();
+        },
+      },
+    };
+  }
+
+  /** Runs `call` on the core; a trap (a core bug) replaces the instance and becomes internal_error. */
+  private guard<T>(call: () => T): T | { ok: false; error: Problem } {
+    try {
+      return call();
+    } catch (error) {
+      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+      this.core = this.instantiate();
+      this.generation++;
+      return { ok: false, error: describeProblem('internal_error', 0) };
+    }
+  }
+
+  /** One writer edit of the `size` bytes loaded at `address`. */
+  private writeLoaded(address: number, size: number, edit: CoreEdit, parseOutput?: ParseOptions): WriteResult {
+    const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
     const parts = edit.kind === 'embed-note' ? [edit.note]
       : edit.kind === 'set-runpath' ? [edit.runpath]
         : edit.kind === 'replace-needed' ? [edit.from, edit.to] : [];
     const argumentLength = parts.reduce((n, p) => n + p.length, 0);
-    try {
-      const address = this.core.prepare(bytes.length);
-      if (address === 0) return tooLarge;
-      new Uint8Array(this.core.memory.buffer, address, bytes.length).set(bytes);
-      this.core.markLoaded(0, Math.ceil(bytes.length / CHUNK_SIZE));
+    return this.guard((): WriteResult => {
       const argument = this.core.prepareArgument(argumentLength);
       if (argument === 0) return tooLarge;
       // Views are made after each call that may grow (and so detach) the memory.
@@ -156,18 +223,20 @@ class CoreEngine implements Engine {
             : this.core.writeRemoveNote();
       if (status === NEED_DATA) return { ok: false, error: describeProblem('internal_error', 0) };
       if (status !== Status.Ok) return { ok: false, error: this.fatalProblem(status) };
-      if (this.core.outputChanged() === 0) return { ok: true, bytes: bytes.slice(), changed: false };
+      if (this.core.outputChanged() === 0) {
+        return { ok: true, bytes: new Uint8Array(this.core.memory.buffer, address, size).slice(), changed: false };
+      }
       const outputAt = this.core.outputAddress();
       const length = this.core.outputLength();
-      // The parse leaves the output where it is (it becomes the core's input), so it is read out after.
-      const parsed = parseOutput ? this.finish(this.core.parseOutput(parseFlags(parseOutput)), outputAt, length, parseOutput) : undefined;
-      const output = new Uint8Array(this.core.memory.buffer, outputAt, length).slice();
-      return { ok: true, bytes: output, changed: true, parsed };
-    } catch (error) {
-      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-      this.core = this.instantiate();
-      return { ok: false, error: describeProblem('internal_error', 0) };
-    }
+      let parsed: ParseResult | undefined;
+      if (parseOutput) {
+        // The output becomes the core's input (it stays where it is, and is read out after): the
+        // loaded file is gone.
+        this.generation++;
+        parsed = this.finish(this.core.parseOutput(parseFlags(parseOutput)), outputAt, length, parseOutput);
+      }
+      return { ok: true, bytes: new Uint8Array(this.core.memory.buffer, outputAt, length).slice(), changed: true, parsed };
+    });
   }
 
   /** A finished parse of the `size` bytes at `address` in wasm memory as a ParseResult. */
@@ -193,6 +262,7 @@ class CoreEngine implements Engine {
   private run(size: number, options: ParseOptions, load: (input: Uint8Array, chunk: number) => void): ParseResult {
     const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
     if (size > MAX_INPUT) return tooLarge;
+    this.generation++;
     try {
       const address = this.core.prepare(size);
       if (address === 0) return tooLarge;

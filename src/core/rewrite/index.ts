@@ -9,7 +9,7 @@
 // appended on a fresh page in one new read-only PT_LOAD; the note gets its own PT_NOTE (p_align
 // 4) and SHT_NOTE section; the program header table moves into that PT_LOAD only when it has no
 // free (PT_NULL) slots; the output of one input and one edit is always the same bytes.
-import type { CoreEdit, Engine } from '../engine/engine.ts';
+import type { CoreEdit, Engine, LoadedFile } from '../engine/engine.ts';
 import { describeProblem } from '../elf/errors.ts';
 import type { ElfReport, Problem } from '../elf/types.ts';
 import { checkRewrite, type Expectation } from './check.ts';
@@ -50,12 +50,17 @@ const utf8 = new TextEncoder();
  */
 const CHECK_PARSE = { symbolDigest: true };
 
-function run(engine: Engine, bytes: Uint8Array, edit: CoreEdit, expect: Expectation, parsed?: ElfReport): RewriteResult {
+/** The file an edit applies to: its bytes, or the same already loaded into the core. */
+export type EditInput = Uint8Array | LoadedFile;
+
+function run(engine: Engine, input: EditInput, edit: CoreEdit, expect: Expectation, parsed?: ElfReport): RewriteResult {
+  const loaded = input instanceof Uint8Array ? engine.load(input) : { ok: true as const, file: input };
+  if (!loaded.ok) return loaded;
   const usable = parsed && (parsed.symbolDigest || parsed.symbols) ? parsed : null;
-  const before = usable ? { ok: true as const, report: usable } : engine.parse(bytes, CHECK_PARSE);
+  const before = usable ? { ok: true as const, report: usable } : loaded.file.parse(CHECK_PARSE);
   if (!before.ok) return before;
   // The output is parsed back where the core wrote it, before it is copied out.
-  const written = engine.write(bytes, edit, before.report.symbols ? { symbols: true } : CHECK_PARSE);
+  const written = loaded.file.write(edit, before.report.symbols ? { symbols: true } : CHECK_PARSE);
   if (!written.ok) return written;
   if (!written.changed) return { ok: true, bytes: written.bytes, changed: false, report: before.report };
   const after = written.parsed!;
@@ -72,8 +77,8 @@ function run(engine: Engine, bytes: Uint8Array, edit: CoreEdit, expect: Expectat
  * file's byte order, "NixOS\0" padded to 8, descriptor, zero padding to 4). A file that already
  * carries exactly this note is returned unchanged.
  */
-export function embedNote(engine: Engine, bytes: Uint8Array, note: Uint8Array, options: EmbedOptions = {}): RewriteResult {
-  return run(engine, bytes, { kind: 'embed-note', note, replace: options.replace === true }, { kind: 'embed-note', note }, options.parsed);
+export function embedNote(engine: Engine, input: EditInput, note: Uint8Array, options: EmbedOptions = {}): RewriteResult {
+  return run(engine, input, { kind: 'embed-note', note, replace: options.replace === true }, { kind: 'embed-note', note }, options.parsed);
 }
 
 /** Removes every resolution note; a file without one is returned unchanged. */

@@ -5,7 +5,6 @@
 // write (xz and zstd compression, loose files) becomes a tar of the same tree, and the result
 // says so.
 import type { Engine } from '../engine/engine.ts';
-import { readWhole } from '../engine/engine.ts';
 import type { Problem } from '../elf/types.ts';
 import { noteFile, noteTree, writerEmbed, type NoteOptions, type NoteOutcome } from '../note/apply.ts';
 import { gzip } from '../vfs/gzip.ts';
@@ -77,7 +76,7 @@ export async function rewriteWorkspace(engine: Engine, vfs: TreeVfs<object>, sou
   if (scope.kind === 'program') {
     const found = vfs.stat(scope.path, '/');
     if (!found.ok || found.stat.kind !== 'file') return { ok: false, message: `${scope.path}: ${found.ok ? 'not a regular file' : found.errno}`, error: null };
-    const outcome = noteFile(engine, readWhole(vfs.source(found.stat.id)), vfs, embed, options);
+    const outcome = noteFile(engine, vfs.source(found.stat.id), vfs, embed, options);
     if (outcome.kind !== 'written') return { ok: false, message: `${baseName(scope.path)}: ${outcome.reason}`, error: outcome.kind === 'refused' ? outcome.error : null };
     const after = withReplacements(vfs, new Map([[found.realPath, outcome.bytes]]));
     // The after tree keeps outcome.bytes; the download gets its own copy, which the worker

@@ -43,10 +43,12 @@ export function reserveArgument(length: usize): usize {
 export const OUTPUT_LIMIT: u64 = (1 << 30) - 0x1000;
 
 /**
- * Room for an output of `length` bytes, all zero, and SIMD_PADDING zero bytes after them (so the
- * output can be parsed in place, as an input: useOutputAsInput); false when memory cannot grow.
+ * Room for an output of `length` bytes and SIMD_PADDING zero bytes after them (so the output can
+ * be parsed in place, as an input: useOutputAsInput); false when memory cannot grow. The bytes
+ * from `copied` on are zero; those below it are left as they are, for the caller to overwrite
+ * (with the input, which the output begins with: zeroing them first would double the work).
  */
-export function reserveOutput(length: u64): bool {
+export function reserveOutput(length: u64, copied: u64): bool {
   outputSize = 0;
   if (length > OUTPUT_LIMIT) return false;
   const needed = <usize>length + SIMD_PADDING;
@@ -58,7 +60,8 @@ export function reserveOutput(length: u64): bool {
     outputBase = heap.alloc(needed);
     outputCapacity = needed;
   }
-  memory.fill(outputBase, 0, needed);
+  const keep = <usize>min(copied, length);
+  memory.fill(outputBase + keep, 0, needed - keep);
   outputSize = <usize>length;
   return true;
 }

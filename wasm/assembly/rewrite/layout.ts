@@ -351,7 +351,7 @@ export function finish(): Status {
 
   // The output: a copy of the input, then the appended pieces.
   resetFault();
-  if (!reserveOutput(tail)) return fail(Status.WriteLayoutOverflow, 0);
+  if (!reserveOutput(tail, size)) return fail(Status.WriteLayoutOverflow, 0);
   outCopy(0, inputBase, size);
   applyOps(IN_FILE, 0);
   if (noteLength > 0) outCopy(regionOffset + noteRel, argumentBase, noteLength);
