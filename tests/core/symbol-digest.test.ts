@@ -77,6 +77,9 @@ describe.runIf(LIBRARIES.length > 0 && readelfWorks())('the symbol digest', () =
     broken[named.name.offset]! ^= 0x01;
     const fails = checkRewrite(before, report(broken, { symbolDigest: true }), broken, { kind: 'embed-note', note: new Uint8Array(0) });
     expect(fails).toContain('dynamic symbols changed');
+    // An output whose table was not found at all has no digest: not the same table either.
+    expect(checkRewrite(before, { ...written.report, symbolDigest: null }, written.bytes, { kind: 'embed-note', note: new Uint8Array(0) }))
+      .toContain('dynamic symbols changed');
     expect(checkRewrite(before, written.report, written.bytes, { kind: 'embed-note', note: written.bytes.subarray(0, 0) }))
       .not.toContain('dynamic symbols changed');
   });

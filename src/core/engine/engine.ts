@@ -84,7 +84,7 @@ export interface ParseOptions {
  * all in JavaScript). Usable until the engine loads or parses anything else, or a write parses
  * its output (which takes the input region's place); a use after that throws (a caller bug).
  */
-export interface LoadedFile {
+export interface LoadedFile extends ByteSource {
   readonly size: number;
   parse(options?: ParseOptions): ParseResult;
   write(edit: CoreEdit, parseOutput?: ParseOptions): WriteResult;
@@ -158,14 +158,18 @@ class CoreEngine implements Engine {
     const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
     if (size > MAX_INPUT) return tooLarge;
     const generation = ++this.generation;
-    const address = this.guard(() => this.core.prepare(size));
+    const address = this.guard(() => {
+      const at = this.core.prepare(size);
+      if (at === 0) return 0;
+      // Views are made after prepare(), which may grow (and so detach) the memory.
+      const region = new Uint8Array(this.core.memory.buffer, at, size);
+      if (input instanceof Uint8Array) region.set(input);
+      else input.readInto(0, region);
+      this.core.markLoaded(0, Math.ceil(size / CHUNK_SIZE));
+      return at;
+    });
     if (typeof address !== 'number') return address;
     if (address === 0) return tooLarge;
-    // Views are made after prepare(), which may grow (and so detach) the memory.
-    const region = new Uint8Array(this.core.memory.buffer, address, size);
-    if (input instanceof Uint8Array) region.set(input);
-    else input.readInto(0, region);
-    this.core.markLoaded(0, Math.ceil(size / CHUNK_SIZE));
     const current = () => {
       if (generation !== this.generation) throw new Error('a LoadedFile was used after the engine loaded other bytes');
     };
@@ -184,6 +188,11 @@ class CoreEngine implements Engine {
         bytes: () => {
           current();
           return new Uint8Array(this.core.memory.buffer, address, size).slice();
+        },
+        readInto: (offset, target) => {
+          current();
+          if (offset < 0 || offset + target.length > size) throw new RangeError(`read of ${target.length} bytes at ${offset} past the loaded ${size}`);
+          target.set(new Uint8Array(this.core.memory.buffer, address + offset, target.length));
         },
       },
     };

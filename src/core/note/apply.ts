@@ -49,7 +49,8 @@ export function noteFile(engine: Engine, input: Uint8Array | ByteSource, vfs: Vf
   const parsed = loaded.file.parse({ symbolDigest: true });
   if (!parsed.ok) return { kind: 'refused', error: parsed.error, reason: parsed.error.message };
   const report = parsed.report;
-  const stale = checkStale(report, vfs, { patchelf: options.patchelf, file: input });
+  // A note present is compared from the bytes parsed, not from the file read again.
+  const stale = checkStale(report, vfs, { patchelf: options.patchelf, file: loaded.file });
   const fresh = stale.fresh;
   if (stale.present && !stale.stale) return { kind: 'unchanged', reason: 'the note present is the one patchelf would write' };
   if (stale.present && !options.replace) return { kind: 'refused', error: null, reason: stale.patchelf.message ?? 'a different resolution note is already present' };

@@ -140,8 +140,10 @@ function staleNoteBytes(before: ElfReport, bytes: Uint8Array): string[] {
  * checks), else entry by entry, name and value (a report parsed with symbols).
  */
 function sameSymbols(before: ElfReport, after: ElfReport): boolean {
-  if (before.symbolDigest && after.symbolDigest) {
-    return before.symbolDigest.count === after.symbolDigest.count && before.symbolDigest.digest === after.symbolDigest.digest;
+  if (before.symbolDigest || after.symbolDigest) {
+    // One side without a digest: its table was not found, so it cannot be the same table.
+    return before.symbolDigest !== null && after.symbolDigest !== null
+      && before.symbolDigest.count === after.symbolDigest.count && before.symbolDigest.digest === after.symbolDigest.digest;
   }
   const symbols = (r: ElfReport) => (r.symbols ?? []).map((s) => `${s.name.text}@${s.value}`);
   return sameList(symbols(before), symbols(after));
