@@ -7,7 +7,7 @@ import { Status } from './status';
 import { ParseFlag } from './out/tags';
 import { problem, recordsBase, recordsLength, resetRecords } from './out/records';
 import { reserveInput } from './bytes/input';
-import { beginPass, markChunks, missingChunk, resetChunks, starved } from './bytes/presence';
+import { beginPass, markAllChunks, markChunks, missingChunk, resetChunks, starved } from './bytes/presence';
 import { beginInput } from './bytes/reader';
 import { checkIdentity, emitHeader, fatalOffset, readHeader } from './elf/header';
 import { applyExtendedNumbering, checkSectionHeaders, emitSections, skipSectionHeaders } from './elf/sections';
@@ -162,7 +162,7 @@ export function writeRemoveNote(): i32 {
 export function parseOutput(flags: u32): i32 {
   const length = useOutputAsInput();
   resetChunks(<u64>length);
-  markChunks(0, (<u64>length + 0xffff) >> 16);
+  markAllChunks();
   preparedLength = <u32>length;
   return parse(flags);
 }

@@ -85,7 +85,6 @@ export interface ParseOptions {
  * its output (which takes the input region's place); a use after that throws (a caller bug).
  */
 export interface LoadedFile extends ByteSource {
-  readonly size: number;
   parse(options?: ParseOptions): ParseResult;
   write(edit: CoreEdit, parseOutput?: ParseOptions): WriteResult;
   /** The loaded bytes, copied out. */
@@ -116,6 +115,9 @@ function parseFlags(options: ParseOptions): number {
 
 /** Largest input the core accepts: lengths cross the boundary as u32, minus the SIMD padding. */
 const MAX_INPUT = 0xffff_ffff - 16;
+
+/** An input (or edit argument) the core has no room for. */
+const tooLarge = () => ({ ok: false as const, error: describeProblem('input_too_large', 0) });
 
 export async function instantiateEngine(source: WebAssembly.Module | BufferSource): Promise<Engine> {
   const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
@@ -155,8 +157,7 @@ class CoreEngine implements Engine {
 
   load(input: Uint8Array | ByteSource): LoadResult {
     const size = input instanceof Uint8Array ? input.length : input.size;
-    const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
-    if (size > MAX_INPUT) return tooLarge;
+    if (size > MAX_INPUT) return tooLarge();
     const generation = ++this.generation;
     const address = this.guard(() => {
       const at = this.core.prepare(size);
@@ -169,7 +170,7 @@ class CoreEngine implements Engine {
       return at;
     });
     if (typeof address !== 'number') return address;
-    if (address === 0) return tooLarge;
+    if (address === 0) return tooLarge();
     const current = () => {
       if (generation !== this.generation) throw new Error('a LoadedFile was used after the engine loaded other bytes');
     };
@@ -212,14 +213,13 @@ class CoreEngine implements Engine {
 
   /** One writer edit of the `size` bytes loaded at `address`. */
   private writeLoaded(address: number, size: number, edit: CoreEdit, parseOutput?: ParseOptions): WriteResult {
-    const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
     const parts = edit.kind === 'embed-note' ? [edit.note]
       : edit.kind === 'set-runpath' ? [edit.runpath]
         : edit.kind === 'replace-needed' ? [edit.from, edit.to] : [];
     const argumentLength = parts.reduce((n, p) => n + p.length, 0);
     return this.guard((): WriteResult => {
       const argument = this.core.prepareArgument(argumentLength);
-      if (argument === 0) return tooLarge;
+      if (argument === 0) return tooLarge();
       // Views are made after each call that may grow (and so detach) the memory.
       let at = argument;
       for (const part of parts) {
@@ -269,12 +269,11 @@ class CoreEngine implements Engine {
    * and parses until no pass asks for more. Each pass loads one new chunk, so this ends.
    */
   private run(size: number, options: ParseOptions, load: (input: Uint8Array, chunk: number) => void): ParseResult {
-    const tooLarge = { ok: false as const, error: describeProblem('input_too_large', 0) };
-    if (size > MAX_INPUT) return tooLarge;
+    if (size > MAX_INPUT) return tooLarge();
     this.generation++;
-    try {
+    return this.guard((): ParseResult => {
       const address = this.core.prepare(size);
-      if (address === 0) return tooLarge;
+      if (address === 0) return tooLarge();
       // Views are made after prepare(), which may grow (and so detach) the memory.
       const input = () => new Uint8Array(this.core.memory.buffer, address, size);
       const flags = parseFlags(options);
@@ -287,10 +286,6 @@ class CoreEngine implements Engine {
         status = this.core.parse(flags);
       }
       return this.finish(status, address, size, options);
-    } catch (error) {
-      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-      this.core = this.instantiate();
-      return { ok: false, error: describeProblem('internal_error', 0) };
-    }
+    });
   }
 }

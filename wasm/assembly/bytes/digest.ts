@@ -6,7 +6,7 @@ const PRIME2: u64 = 0xc2b2ae3d27d4eb4f;
 const PRIME3: u64 = 0x165667b19e3779f9;
 const PRIME4: u64 = 0x85ebca77c2b2ae63;
 
-export let digest: u64 = 0;
+let digest: u64 = 0;
 
 export function beginDigest(): void {
   digest = PRIME3;

@@ -29,6 +29,11 @@ export function markChunks(first: u64, count: u64): void {
   for (let c = first; c < first + count && c < chunkCount; c++) store<u8>(chunks + <usize>c, 1);
 }
 
+/** Every chunk of the file resetChunks prepared for is loaded (the whole file is in place). */
+export function markAllChunks(): void {
+  markChunks(0, chunkCount);
+}
+
 export function beginPass(): void {
   missingChunk = -1;
 }
