@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Engine } from '../core/engine/engine.ts';
-import { readWhole } from '../core/engine/engine.ts';
 import type { TreeVfs } from '../core/vfs/resolve.ts';
 import { startsLikeElf } from '../core/vfs/regular-files.ts';
 import { noteFile, type EmbedNote, type NoteOptions, type NoteOutcome } from '../core/note/apply.ts';
@@ -14,7 +13,7 @@ import { realFsVfs, type RealNode } from '../node/real-fs.ts';
 import type { CliIo } from './io.ts';
 import { noteArchive } from './note-archive.ts';
 import { describeOutcome, NoteUsageError } from './note-outcome.ts';
-import { fsFailure, writeWhole } from './write-whole.ts';
+import { copyWhole, fsFailure, writeWhole } from './write-whole.ts';
 
 export { NoteUsageError } from './note-outcome.ts';
 
@@ -71,7 +70,6 @@ function destination(input: Input, outcome: NoteOutcome, options: NoteCommandOpt
 
 /** One FILE noted and written: the line that says what happened, and whether it failed. */
 function noteOne(engine: Engine, embed: EmbedNote, vfs: TreeVfs<RealNode>, input: Input, options: NoteCommandOptions, madeDirs: Set<string>): { line: string; failed: boolean } {
-  let bytes: Uint8Array | null = null;
   let outcome: NoteOutcome;
   try {
     // Read through its own path: another hard link to the same inode may be replaced already.
@@ -79,8 +77,6 @@ function noteOne(engine: Engine, embed: EmbedNote, vfs: TreeVfs<RealNode>, input
     const source = new PathSource(input.host, input.size);
     // A script or data file among the FILEs is passed over, as an archive's non-ELF members are.
     outcome = startsLikeElf(source) ? noteFile(engine, source, vfs, embed, options) : { kind: 'unchanged', reason: 'not an ELF file' };
-    // A file copied as it is (-o, --out-dir) is read once more, whole.
-    if (outcome.kind === 'unchanged' && !options.inPlace) bytes = readWhole(source);
   } catch (error) {
     return { line: `${input.file}: not read: ${fsFailure(error, input.host)}`, failed: true };
   }
@@ -92,7 +88,10 @@ function noteOne(engine: Engine, embed: EmbedNote, vfs: TreeVfs<RealNode>, input
         madeDirs.add(dirname(target));
       }
       // In place the file keeps its whole mode; a copy elsewhere its permission bits, as cp's.
-      writeWhole(target, outcome.kind === 'written' ? outcome.bytes : bytes!, options.inPlace ? input.mode : input.mode & 0o777);
+      const mode = options.inPlace ? input.mode : input.mode & 0o777;
+      // A file that needs no change (-o, --out-dir) is copied by the kernel, not read again.
+      if (outcome.kind === 'written') writeWhole(target, outcome.bytes, mode);
+      else copyWhole(input.host, target, mode);
     } catch (error) {
       // A read-only store directory or a full disk: said for this file, the others still done.
       return { line: `${input.file}: not written: ${fsFailure(error, target)}`, failed: true };
