@@ -11,6 +11,7 @@
 import type { ElfReport, LdcacheElement } from '../elf/types.ts';
 import type { Errno, Vfs } from '../vfs/types.ts';
 import { compareNames } from '../vfs/memory-tree.ts';
+import { concatBytes } from '../bytes.ts';
 import { hasDst } from '../loader/dst.ts';
 import { splitPathList } from '../engine/decode-notes.ts';
 
@@ -98,17 +99,11 @@ function hasDynamicSection(report: ElfReport): boolean {
 }
 
 const encoder = new TextEncoder();
+const FINAL_NUL = new Uint8Array(1);
 
 /** `soname NUL pathlist NUL` per pair, then the final NUL (§2.2). */
 export function encodeDescriptor(entries: ReadonlyArray<{ soname: string; pathList: string }>): Uint8Array {
-  const parts = entries.map((e) => encoder.encode(`${e.soname}\0${e.pathList}\0`));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0) + 1);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([...entries.map((e) => encoder.encode(`${e.soname}\0${e.pathList}\0`)), FINAL_NUL]);
 }
 
 function hint(dir: string, reason: ComponentReason, errno: Errno | null = null): RunPathComponent {

@@ -3,6 +3,7 @@
 // every string its length then its bytes zero-padded to 8. A noted closure that came as a NAR or
 // an export stream goes back out in the same form; the tests use the same writer (with its
 // override knobs) to make hand-broken archives.
+import { concatBytes } from '../bytes.ts';
 import { compareNames } from './memory-tree.ts';
 import type { TreeVfs } from './resolve.ts';
 import { readWhole } from '../engine/engine.ts';
@@ -18,7 +19,6 @@ const utf8 = new TextEncoder();
 
 export class Wire {
   private parts: Uint8Array[] = [];
-  length = 0;
   num(n: number): this {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
@@ -32,17 +32,10 @@ export class Wire {
   }
   raw(b: Uint8Array): this {
     this.parts.push(b);
-    this.length += b.length;
     return this;
   }
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const p of this.parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(this.parts);
   }
 }
 

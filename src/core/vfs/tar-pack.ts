@@ -3,6 +3,7 @@
 // regular files (contents read from the tree, mode kept), symlinks and hard links, in the tree's
 // byte order, member names relative ("nix/store/…") as GNU tar writes them. Names and link
 // targets over 100 bytes use GNU 'L'/'K' long-name records, which tar.ts reads back.
+import { concatBytes } from '../bytes.ts';
 import { readWhole } from '../engine/engine.ts';
 import { BLOCK } from './tar.ts';
 import { treeEntries, type TreeVfs } from './resolve.ts';
@@ -65,11 +66,5 @@ export function packTar(vfs: TreeVfs<object>): { bytes: Uint8Array; skipped: str
     }
   }
   pieces.push(new Uint8Array(2 * BLOCK));
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return { bytes: out, skipped };
+  return { bytes: concatBytes(pieces), skipped };
 }

@@ -2,6 +2,7 @@
 // as it was: other members, extension headers, the end-of-archive blocks and whatever follows.
 // A replaced member keeps its header but for the size and the checksum (POSIX ustar header:
 // size at 124, 12 octal bytes; chksum at 148, computed with the field as spaces).
+import { concatBytes } from '../bytes.ts';
 import { describeProblem } from '../elf/errors.ts';
 import type { Problem } from '../elf/types.ts';
 import { splitTreePath } from './memory-tree.ts';
@@ -55,11 +56,5 @@ export function rewriteTar(bytes: Uint8Array, replacements: ReadonlyMap<string, 
     if (error instanceof TarError) return { ok: false, error: describeProblem(error.code, error.offset) };
     throw error;
   }
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return { ok: true, bytes: out, replaced };
+  return { ok: true, bytes: concatBytes(pieces), replaced };
 }
