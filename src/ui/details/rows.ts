@@ -7,11 +7,12 @@
 // are e_phoff and e_shoff themselves. The ELF header's own fields get no offsets of their own:
 // their layout table lives in the wasm core (wasm/assembly/elf/layout.ts), and a second copy here
 // could drift from it.
-import type { DynamicEntry, ElfReport, Note, VersionDef, VersionNeed } from '../../core/elf/types.ts';
+import type { DynamicEntry, ElfReport, VersionDef, VersionNeed } from '../../core/elf/types.ts';
 import { dtFlags1Names, dtFlagsNames } from '../../core/elf/names/dynamic.ts';
 import { versionFlagsText } from '../../core/elf/names/versions.ts';
 import { hex } from '../../core/elf/hex.ts';
 import { noteDetail } from '../../core/inspect/text.ts';
+import { placedNotes } from '../note-places.ts';
 
 /**
  * How a column's cells are shown: `offset` and `number` right-aligned in monospace so digits line
@@ -142,21 +143,9 @@ function dynamicPart(r: ElfReport): DetailsPart {
   };
 }
 
-/**
- * One row per note. A note reached through both its PT_NOTE segment and its SHT_NOTE section is
- * the same bytes at the same offset: it is listed once, with both places, as NoteList does.
- */
+/** One row per note, each listed once with every place it was found in (note-places.ts). */
 function noteRows(r: ElfReport): string[][] {
-  const byOffset = new Map<number, { note: Note; places: string[] }>();
-  for (const note of r.notes) {
-    const place = note.source === 'segment'
-      ? `segment ${note.sourceIndex}`
-      : r.sections[note.sourceIndex]?.name || `section ${note.sourceIndex}`;
-    const seen = byOffset.get(note.offset);
-    if (seen) seen.places.push(place);
-    else byOffset.set(note.offset, { note, places: [place] });
-  }
-  return [...byOffset.values()].map(({ note: n, places }) => [
+  return placedNotes(r.notes, r.sections).map(({ note: n, places }) => [
     hex(n.offset), n.owner, hex(n.descSize), n.typeName, hex(n.descOffset), places.join(', '), noteDetail(n),
   ]);
 }
