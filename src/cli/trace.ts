@@ -13,7 +13,7 @@ import type { LoaderProfile } from '../core/loader/profile.ts';
 import { isProfileChoice, profileForSettings } from '../core/loader/trace-settings.ts';
 import { simulate, SimulationError } from '../core/loader/simulate.ts';
 import { straceText } from '../core/loader/strace-format.ts';
-import { traceText } from '../core/loader/trace-text.ts';
+import { traceJson, traceText } from '../core/loader/trace-text.ts';
 import type { CliIo } from './io.ts';
 
 export interface TraceOptions {
@@ -88,7 +88,7 @@ export async function traceCommand(program: string, options: TraceOptions, io: C
     if (error instanceof SimulationError) throw new TraceUsageError(error.message);
     throw error;
   }
-  if (options.output === 'json') io.out(JSON.stringify(trace, null, 2) + '\n');
+  if (options.output === 'json') io.out(traceJson(trace));
   else if (options.output === 'strace') io.out(straceText(trace.probes));
   else io.out(traceText(trace));
   return trace.exitStatus === 0 ? 0 : 1;

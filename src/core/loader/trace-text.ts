@@ -82,3 +82,8 @@ export function traceText(trace: Trace): string {
   ];
   return lines.join('\n') + '\n';
 }
+
+/** The trace as `stormglass trace --json` writes it (and the page's JSON export): the schema's form. */
+export function traceJson(trace: Trace): string {
+  return JSON.stringify(trace, null, 2) + '\n';
+}
