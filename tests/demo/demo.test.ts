@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.ts';
 import type { Trace } from '../../src/core/loader/trace-types.ts';
 import { buildDemo, type DemoManifest } from '../../scripts/build-demo.ts';
+import { haveTool } from '../loader/tools.ts';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DEMO_DIR = join(REPO, 'public', 'demo');
@@ -30,10 +31,6 @@ async function trace(archive: string): Promise<Trace> {
   expect(err).toBe('');
   expect(code).toBe(0);
   return JSON.parse(out) as Trace;
-}
-
-function works(cmd: string, args: string[]): boolean {
-  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 }
 
 /** The archive unpacked under a new temporary directory: its root, standing for `/`. */
@@ -102,7 +99,7 @@ describe('the demo closure (public/demo)', () => {
   });
 
   it('rebuilds from demo/src to the same trace', async (ctx) => {
-    if (!works('gcc', ['--version'])) ctx.skip('gcc is not installed: cannot rebuild the demo from demo/src');
+    if (!haveTool('gcc')) ctx.skip('gcc is not installed: cannot rebuild the demo from demo/src');
     const out = mkdtempSync(join(tmpdir(), 'stormglass-demo-build-'));
     try {
       const rebuilt = buildDemo(out);
@@ -118,7 +115,7 @@ describe('the demo closure (public/demo)', () => {
   });
 
   it('holds ELF files that readelf -dlW reads without a warning or error', (ctx) => {
-    if (!works('readelf', ['--version'])) ctx.skip('readelf (binutils) is not installed');
+    if (!haveTool('readelf')) ctx.skip('readelf (binutils) is not installed');
     const root = extract(ARCHIVE);
     try {
       const elves = regularFiles(root).filter((f) => readFileSync(join(root, f)).subarray(0, 4).equals(Buffer.from('\x7fELF', 'latin1')));

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { tabTo } from './support.ts';
 
 const LS = '/usr/bin/ls';
 /** The built app that `vite preview` serves (playwright.config.ts). */
@@ -215,10 +216,7 @@ test('a new deploy shows the update prompt; "Later" keeps the old version, "Relo
 
     // Reach "Reload to update" with the keyboard and press it: the page reloads into the new version.
     const reload = prompt.getByRole('button', { name: 'Reload to update' });
-    for (let i = 0; i < 50; i++) {
-      await page.keyboard.press('Tab');
-      if (await reload.evaluate((el) => el === document.activeElement)) break;
-    }
+    await tabTo(page, reload, 50);
     await expect(reload).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.locator('meta[name="stormglass-deploy"]')).toHaveAttribute('content', 'v2');
